@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging;
+
+namespace K8sSecrets.Configuration;
+
+/// <summary>
+/// Collects the secret sources of one <c>AddKubernetesSecrets</c> call and the settings they
+/// share. Store packages add their own <c>From...</c> methods here as extension methods that
+/// call <see cref="AddSource"/>.
+/// </summary>
+public sealed class KubernetesSecretsBuilder
+{
+    private readonly List<Func<SecretSourceContext, SecretSource>> _factories = [];
+
+    internal KubernetesSecretsBuilder()
+    {
+    }
+
+    /// <summary>Gets or sets the logger factory every source and the refresh engine log to.</summary>
+    /// <value>The default is <see langword="null"/>: nothing is logged. Configuration is built before
+    /// the host's logging, so pass a factory here to see refresh failures.</value>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets the clock every timer, delay and timestamp goes through.</summary>
+    /// <value>The default is <see langword="null"/>: <see cref="TimeProvider.System"/> is used.</value>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Gets or sets the first retry delay after a failed refresh; it doubles per failure.</summary>
+    /// <value>The default is 1 second.</value>
+    public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the longest retry delay after repeated failures.</summary>
+    /// <value>The default is 2 minutes. Each delay is jittered down by up to half.</value>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Adds a Secret mounted as a volume (or any folder of one-file-per-key secrets).</summary>
+    /// <param name="path">The mount folder, for example <c>/var/run/secrets/app</c>.</param>
+    /// <returns>This builder.</returns>
+    public KubernetesSecretsBuilder FromVolume(string path) => FromVolume(path, configure: null);
+
+    /// <summary>Adds a Secret mounted as a volume (or any folder of one-file-per-key secrets).</summary>
+    /// <param name="path">The mount folder, for example <c>/var/run/secrets/app</c>.</param>
+    /// <param name="configure">Adjusts the volume's settings; may be <see langword="null"/>.</param>
+    /// <returns>This builder.</returns>
+    public KubernetesSecretsBuilder FromVolume(string path, Action<VolumeSecretOptions>? configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var options = new VolumeSecretOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        return AddSource(context => new VolumeSecretSource(path, options, context));
+    }
+
+    /// <summary>
+    /// Adds a source built by <paramref name="factory"/>. The factory runs each time the
+    /// configuration is built, so every provider owns a fresh source.
+    /// </summary>
+    /// <param name="factory">Creates the source from the shared settings.</param>
+    /// <returns>This builder.</returns>
+    public KubernetesSecretsBuilder AddSource(Func<SecretSourceContext, SecretSource> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _factories.Add(factory);
+        return this;
+    }
+
+    internal IReadOnlyList<Func<SecretSourceContext, SecretSource>> Factories => _factories;
+
+    internal RefreshSettings BuildSettings()
+    {
+        if (MinRetryDelay <= TimeSpan.Zero || MaxRetryDelay < MinRetryDelay)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(MinRetryDelay),
+                "MinRetryDelay must be positive and no larger than MaxRetryDelay.");
+        }
+
+        return new RefreshSettings(
+            LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            TimeProvider ?? TimeProvider.System,
+            MinRetryDelay,
+            MaxRetryDelay);
+    }
+}

@@ -1,0 +1,37 @@
+namespace K8sSecrets.Configuration;
+
+/// <summary>A point-in-time view of how one secret source is doing. Holds no secret material.</summary>
+public sealed class SecretSourceHealth
+{
+    internal SecretSourceHealth(
+        DateTimeOffset? lastSuccess,
+        DateTimeOffset? lastFailure,
+        string? lastError,
+        int consecutiveFailures,
+        DateTimeOffset now)
+    {
+        LastSuccess = lastSuccess;
+        LastFailure = lastFailure;
+        LastError = lastError;
+        ConsecutiveFailures = consecutiveFailures;
+        Staleness = lastSuccess is { } success ? now - success : null;
+    }
+
+    /// <summary>Gets when the source was last read successfully, or <see langword="null"/> if never.</summary>
+    public DateTimeOffset? LastSuccess { get; }
+
+    /// <summary>Gets when a read last failed, or <see langword="null"/> if never.</summary>
+    public DateTimeOffset? LastFailure { get; }
+
+    /// <summary>Gets the last failure's description (names paths and causes, never values).</summary>
+    public string? LastError { get; }
+
+    /// <summary>Gets how many reads in a row have failed; 0 once one succeeds.</summary>
+    public int ConsecutiveFailures { get; }
+
+    /// <summary>Gets how long ago the published values were last confirmed, or <see langword="null"/> if never.</summary>
+    public TimeSpan? Staleness { get; }
+
+    /// <summary>Gets a value indicating whether the source has loaded and its last read succeeded.</summary>
+    public bool IsHealthy => LastSuccess is not null && ConsecutiveFailures == 0;
+}

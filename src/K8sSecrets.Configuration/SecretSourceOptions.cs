@@ -1,0 +1,31 @@
+namespace K8sSecrets.Configuration;
+
+/// <summary>
+/// Settings shared by every secret source: where its keys land and how strict the first load is.
+/// </summary>
+public abstract class SecretSourceOptions
+{
+    /// <summary>
+    /// Gets or sets the configuration section the source's keys are placed under, for example
+    /// <c>"Database"</c> so that the file <c>password</c> becomes <c>Database:password</c>.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: keys are placed at the root.</value>
+    public string? Section { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the source may be absent or unreachable when the
+    /// configuration is built. An optional source starts empty, keeps retrying, and publishes
+    /// its keys (raising a change) as soon as it can be read.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: a failed first load throws a
+    /// <see cref="SecretSourceException"/> from <c>Build()</c>.</value>
+    public bool Optional { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether one trailing line feed (<c>\n</c> or <c>\r\n</c>)
+    /// is removed from values that arrive as bytes (mounted files, Kubernetes Secret data), as
+    /// <c>AddKeyPerFile</c> does.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool TrimTrailingNewline { get; set; } = true;
+}

@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace K8sSecrets.Configuration;
+
+/// <summary>
+/// The configuration provider behind every secret source, and the one refresh engine they
+/// share: it loads a <see cref="SecretSource"/>, publishes its snapshot atomically, raises a
+/// reload exactly once per real change, keeps the last good values through failures, and
+/// retries with backoff until disposed.
+/// </summary>
+/// <remarks>
+/// Find it with <c>((IConfigurationRoot)configuration).Providers.OfType&lt;SecretsConfigurationProvider&gt;()</c>
+/// to read its health, force a refresh or subscribe to <see cref="Changed"/>.
+/// </remarks>
+public sealed partial class SecretsConfigurationProvider : ConfigurationProvider, IDisposable
+{
+    [ThreadStatic]
+    private static bool t_inCallback;
+
+    private readonly RefreshSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RefreshSignal _signal = new();
+    private readonly SemaphoreSlim _refreshLock = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _healthLock = new();
+    private DateTimeOffset? _lastSuccess;
+    private DateTimeOffset? _lastFailure;
+    private string? _lastError;
+    private int _consecutiveFailures;
+    private Task? _loop;
+    private int _disposed;
+
+    internal SecretsConfigurationProvider(SecretSource source, RefreshSettings settings)
+    {
+        Source = source;
+        _settings = settings;
+        _time = settings.TimeProvider;
+        _logger = settings.LoggerFactory.CreateLogger<SecretsConfigurationProvider>();
+    }
+
+    /// <summary>Raised after a change is published, with the names (never the values) of the keys it touched.</summary>
+    public event EventHandler<SecretsChangedEventArgs>? Changed;
+
+    /// <summary>Gets the kind of store, for example <c>volume</c>.</summary>
+    public string SourceKind => Source.Kind;
+
+    /// <summary>Gets what the source reads, for example its folder.</summary>
+    public string SourceName => Source.Name;
+
+    internal SecretSource Source { get; }
+
+    internal Task Completion => _loop ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Loads the source. The first call reads it (a required source that cannot be read throws a
+    /// <see cref="SecretSourceException"/>) and starts watching it; later calls, such as
+    /// <c>IConfigurationRoot.Reload()</c>, read it again and never throw.
+    /// </summary>
+    public override void Load()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        if (_loop is not null)
+        {
+            RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
+            return;
+        }
+
+        var outcome = RefreshCoreAsync(force: true, _stopping.Token).GetAwaiter().GetResult();
+        if (outcome.Failure is { } failure && !Source.Options.Optional)
+        {
+            Source.Dispose();
+            throw failure as SecretSourceException
+                ?? new SecretSourceException($"Could not load the secrets of {Source}: {failure.GetType().Name}. See the inner exception.", failure);
+        }
+
+        SecretsTelemetry.Track(this);
+        StartWatching();
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Reads the source now, even if it reports no change, and publishes what changed.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns><see langword="true"/> when the read succeeded.</returns>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var outcome = await RefreshCoreAsync(force: true, linked.Token).ConfigureAwait(false);
+        return outcome.Failure is null;
+    }
+
+    /// <summary>Gets how the source is doing: last success, last error, staleness.</summary>
+    /// <returns>A snapshot of the source's health.</returns>
+    public SecretSourceHealth GetHealth()
+    {
+        lock (_healthLock)
+        {
+            return new SecretSourceHealth(_lastSuccess, _lastFailure, _lastError, _consecutiveFailures, _time.GetUtcNow());
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString()
+        => $"{nameof(SecretsConfigurationProvider)} for {Source} ({(Source.Options.Optional ? "Optional" : "Required")})";
+
+    /// <summary>Stops all background work and releases the source.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        SecretsTelemetry.Untrack(this);
+        if (!t_inCallback && _loop is { } loop)
+        {
+            try
+            {
+                loop.Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException)
+            {
+                // The loop ends by cancellation; nothing else to report.
+            }
+        }
+
+        Source.Dispose();
+    }
+}

@@ -1,0 +1,45 @@
+namespace K8sSecrets.Configuration;
+
+/// <summary>Settings of a mounted Secret volume (or any folder of one-file-per-key secrets).</summary>
+public sealed class VolumeSecretOptions : SecretSourceOptions
+{
+    /// <summary>Gets or sets a value indicating whether changes are picked up without a restart.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool ReloadOnChange { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the mount folder is watched with the operating
+    /// system's file notifications (inotify). When they cannot start (the per-user inotify limit is
+    /// shared by every container on a node) or fail later, the source polls instead.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool UseFileWatcher { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how often the folder is checked when file notifications are off or unavailable,
+    /// and while the folder is missing. A check of a kubelet volume reads one symbolic link.
+    /// </summary>
+    /// <value>The default is 2 seconds.</value>
+    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Gets or sets how long a plain folder (one not written by the kubelet) must stay quiet after
+    /// a change before it is read, so that a half-written file is not published. A kubelet
+    /// volume's swap is atomic and is read at once.
+    /// </summary>
+    /// <value>The default is 250 milliseconds.</value>
+    public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    internal void Validate()
+    {
+        if (PollingInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PollingInterval), PollingInterval, "PollingInterval must be positive.");
+        }
+
+        if (Debounce < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Debounce), Debounce, "Debounce must not be negative.");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+
+namespace K8sSecrets.Configuration;
+
+/// <summary>A Secret mounted as a volume, or any folder of one-file-per-key secrets.</summary>
+internal sealed class VolumeSecretSource : SecretSource
+{
+    private readonly VolumeSecretOptions _options;
+    private readonly ILogger _logger;
+    private VolumeWatcher? _watcher;
+    private string? _cleanGeneration;
+    private bool _isKubelet;
+
+    public VolumeSecretSource(string path, VolumeSecretOptions options, SecretSourceContext context)
+        : base("volume", Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)), options)
+    {
+        _options = options;
+        _logger = context.LoggerFactory.CreateLogger<VolumeSecretSource>();
+    }
+
+    public override TimeSpan? PollInterval => _watcher is { IsWatching: false } ? _options.PollingInterval : null;
+
+    public override TimeSpan Debounce => _isKubelet ? TimeSpan.Zero : _options.Debounce;
+
+    public override ValueTask<SecretSnapshot?> LoadAsync(bool force, CancellationToken cancellationToken)
+    {
+        _watcher?.EnsureWatching(recursive: !_isKubelet);
+        VolumeRead read;
+        try
+        {
+            read = VolumeReader.Read(Name, Options, force ? null : _cleanGeneration);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SecretSourceException($"The secrets volume '{Name}' could not be read: {ex.Message}", ex);
+        }
+
+        _isKubelet = read.Generation is not null;
+        _cleanGeneration = read.Snapshot is { Failures.Count: > 0 } ? null : read.Generation;
+        return ValueTask.FromResult(read.Snapshot);
+    }
+
+    public override void StartWatching(Action requestRefresh)
+    {
+        if (_options.ReloadOnChange)
+        {
+            _watcher = new VolumeWatcher(Name, _options, requestRefresh, _logger);
+            _watcher.EnsureWatching(recursive: !_isKubelet);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _watcher?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
