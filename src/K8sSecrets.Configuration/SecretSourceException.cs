@@ -32,4 +32,10 @@ public sealed class SecretSourceException : Exception
     /// sealed Vault) as opposed to a setup error (forbidden, bad credentials).
     /// </summary>
     public bool IsTransient { get; init; } = true;
+
+    /// <summary>
+    /// Gets the shortest wait the store asked for before the next attempt (an HTTP
+    /// <c>Retry-After</c>); the engine never retries sooner, whatever its backoff says.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -54,15 +54,21 @@ public sealed partial class SecretsConfigurationProvider
     {
         var next = Source.PollInterval;
         int failures;
+        TimeSpan? retryAfter;
         lock (_healthLock)
         {
             failures = _consecutiveFailures;
+            retryAfter = _retryAfter;
         }
 
         if (failures > 0)
         {
             var retry = RetryBackoff.Delay(failures, _settings.MinRetryDelay, _settings.MaxRetryDelay, Random.Shared.NextDouble());
             next = next is { } poll && poll < retry ? poll : retry;
+            if (retryAfter > next)
+            {
+                next = retryAfter;
+            }
         }
 
         return next;
@@ -211,6 +217,7 @@ public sealed partial class SecretsConfigurationProvider
         lock (_healthLock)
         {
             failures = ++_consecutiveFailures;
+            _retryAfter = (exception as SecretSourceException)?.RetryAfter;
             _lastFailure = _time.GetUtcNow();
             _lastError = description;
         }

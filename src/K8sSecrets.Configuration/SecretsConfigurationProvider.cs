@@ -29,6 +29,7 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     private DateTimeOffset? _lastFailure;
     private string? _lastError;
     private int _consecutiveFailures;
+    private TimeSpan? _retryAfter;
     private Task? _loop;
     private int _disposed;
 
