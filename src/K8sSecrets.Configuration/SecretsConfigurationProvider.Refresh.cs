@@ -6,10 +6,6 @@ public sealed partial class SecretsConfigurationProvider
 {
     private const int MaxDebounceRounds = 20;
 
-    /// <summary>
-    /// Starts the source's change notifications, then asks for one more (cheap) read, since a
-    /// change between the first load and the start of watching would otherwise go unseen.
-    /// </summary>
     private void StartWatching()
     {
         try
@@ -20,8 +16,6 @@ public sealed partial class SecretsConfigurationProvider
         {
             Log.WatchFailed(_logger, Source.Kind, Source.Name, Describe(ex));
         }
-
-        _signal.Set();
     }
 
     private async Task RunAsync()

@@ -46,6 +46,9 @@ internal sealed class VolumeSecretSource : SecretSource
         {
             _watcher = new VolumeWatcher(Name, _options, requestRefresh, _logger);
             _watcher.EnsureWatching(recursive: !_isKubelet);
+
+            // A change between the first read and the start of watching would go unseen: check once more.
+            requestRefresh();
         }
     }
 
