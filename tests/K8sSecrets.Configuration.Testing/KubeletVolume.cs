@@ -32,12 +32,15 @@ public sealed partial class KubeletVolume : IDisposable
 
     /// <summary>Writes the payload; <paramref name="before"/> runs before each step (to pause or inspect).</summary>
     /// <returns>Whether a new generation was written.</returns>
-    public async Task<bool> WriteAsync(IReadOnlyDictionary<string, byte[]> payload, Func<KubeletStep, Task>? before = null)
+    /// <param name="payload">The Secret's keys (paths) and bytes.</param>
+    /// <param name="before">Runs before each step, to pause or inspect.</param>
+    /// <param name="force">Write a new generation even if the content is identical (a writer that does not compare).</param>
+    public async Task<bool> WriteAsync(IReadOnlyDictionary<string, byte[]> payload, Func<KubeletStep, Task>? before = null, bool force = false)
     {
         before ??= static _ => Task.CompletedTask;
         var oldName = Generation;
         var oldDir = oldName is null ? null : Path.Join(Root, oldName);
-        if (oldDir is not null && Directory.Exists(oldDir) && SameContent(oldDir, payload))
+        if (!force && oldDir is not null && Directory.Exists(oldDir) && SameContent(oldDir, payload))
         {
             CreateVisibleLinks(payload);
             return false;

@@ -35,6 +35,13 @@ internal sealed class VolumeSecretSource : SecretSource
             throw new SecretSourceException($"The secrets volume '{Name}' could not be read: {ex.Message}", ex);
         }
 
+        if (_isKubelet && read.Generation is null)
+        {
+            // Mid-removal (an unmount, rm -rf) a kubelet volume loses ..data first: never read that as a plain, empty folder.
+            throw new SecretSourceException(
+                $"The kubelet volume '{Name}' has lost its '{VolumeReader.DataLink}' link; it is being removed or remounted. The last good values stay published until it is back.");
+        }
+
         _isKubelet = read.Generation is not null;
         _cleanGeneration = read.Snapshot is { Failures.Count: > 0 } ? null : read.Generation;
         return ValueTask.FromResult(read.Snapshot);
