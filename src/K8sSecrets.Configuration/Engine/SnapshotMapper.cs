@@ -14,24 +14,48 @@ internal static class SnapshotMapper
         out List<string>? collisions)
     {
         collisions = null;
-        var entries = snapshot.Entries;
-        var data = new Dictionary<string, string?>(entries.Count, StringComparer.OrdinalIgnoreCase);
-        IEnumerable<KeyValuePair<string, string?>> ordered = entries.Count > 1
-            ? entries.OrderBy(static e => e.Key, StringComparer.Ordinal)
-            : entries;
-        foreach (var (name, value) in ordered)
+        var data = MapNames(snapshot.Entries, section, ordered: false, ref collisions);
+        if (collisions is not null)
         {
-            var key = ToKey(section, name);
-            if (!data.TryAdd(key, value))
-            {
-                (collisions ??= []).Add(key);
-                data[key] = value;
-            }
+            // Rare: two names map to one key. Map again in ordinal order so the winner is predictable.
+            collisions = null;
+            data = MapNames(snapshot.Entries, section, ordered: true, ref collisions);
         }
 
         foreach (var (name, _) in snapshot.Failures)
         {
             KeepPublished(ToKey(section, name), published, data);
+        }
+
+        return data;
+    }
+
+    private static Dictionary<string, string?> MapNames(
+        IReadOnlyList<KeyValuePair<string, string?>> entries,
+        string? section,
+        bool ordered,
+        ref List<string>? collisions)
+    {
+        var data = new Dictionary<string, string?>(entries.Count, StringComparer.OrdinalIgnoreCase);
+        if (ordered)
+        {
+            entries = [.. entries.OrderBy(static e => e.Key, StringComparer.Ordinal)];
+        }
+
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var (name, value) = entries[i];
+            var key = ToKey(section, name);
+            if (!data.TryAdd(key, value))
+            {
+                (collisions ??= []).Add(key);
+                if (!ordered)
+                {
+                    break;
+                }
+
+                data[key] = value;
+            }
         }
 
         return data;
