@@ -222,6 +222,24 @@ public sealed class RefreshEngineTests
     }
 
     [Fact]
+    public async Task Staleness_gauge_reports_seconds_since_the_last_good_read()
+    {
+        var source = new FakeSecretSource();
+        source.Set(("Key", "1"));
+        using var harness = new EngineHarness(source);
+        using var staleness = new MetricCollector<double>(null, SecretsTelemetry.MeterName, "k8ssecrets.staleness");
+        source.Fail(new SecretSourceException("down"));
+        source.RequestRefresh!();
+        await Eventually.HoldsAsync(() => harness.Provider.GetHealth().ConsecutiveFailures == 1, "the failure is recorded");
+        harness.Time.Advance(TimeSpan.FromSeconds(42));
+
+        staleness.RecordObservableInstruments();
+        var mine = Assert.Single(staleness.GetMeasurementSnapshot(), m => Equals(m.Tags["source.name"], "test-source"));
+        Assert.Equal(42, mine.Value, precision: 3);
+        Assert.Equal(TimeSpan.FromSeconds(42), harness.Provider.GetHealth().Staleness);
+    }
+
+    [Fact]
     public void Provider_describes_itself_without_values()
     {
         var source = new FakeSecretSource();

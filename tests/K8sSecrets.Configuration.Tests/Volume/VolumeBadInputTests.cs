@@ -42,7 +42,8 @@ public sealed class VolumeBadInputTests
     {
         var outside = Path.GetTempFileName();
         File.WriteAllText(outside, "host file");
-        var root = Directory.CreateTempSubdirectory("k8ssecrets-escape-").FullName;
+        using var folder = new TempFolder();
+        var root = folder.Root;
         try
         {
             File.CreateSymbolicLink(Path.Join(root, "passwd"), outside);
@@ -63,7 +64,6 @@ public sealed class VolumeBadInputTests
         }
         finally
         {
-            Directory.Delete(root, recursive: true);
             File.Delete(outside);
         }
     }
@@ -71,60 +71,42 @@ public sealed class VolumeBadInputTests
     [Fact]
     public void A_dangling_link_is_an_absent_key()
     {
-        var root = Directory.CreateTempSubdirectory("k8ssecrets-dangling-").FullName;
-        try
-        {
-            File.CreateSymbolicLink(Path.Join(root, "gone"), Path.Join(root, "nowhere"));
-            File.WriteAllText(Path.Join(root, "here"), "h");
-            using var harness = new VolumeHarness(root);
-            Assert.Null(harness.Root["gone"]);
-            Assert.Equal("h", harness.Root["here"]);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var folder = new TempFolder();
+        var root = folder.Root;
+        File.CreateSymbolicLink(Path.Join(root, "gone"), Path.Join(root, "nowhere"));
+        File.WriteAllText(Path.Join(root, "here"), "h");
+        using var harness = new VolumeHarness(root);
+        Assert.Null(harness.Root["gone"]);
+        Assert.Equal("h", harness.Root["here"]);
     }
 
     [Fact]
     public void An_unreadable_file_does_not_stop_the_other_keys()
     {
-        var root = Directory.CreateTempSubdirectory("k8ssecrets-unreadable-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Join(root, "fine"), "f");
-            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            socket.Bind(new UnixDomainSocketEndPoint(Path.Join(root, "socket")));
-            using var harness = new VolumeHarness(root);
-            Assert.Equal("f", harness.Root["fine"]);
-            Assert.Null(harness.Root["socket"]);
-            Assert.Contains(harness.Logs.Records, r => r.Id.Name == "KeyFailed" && r.Message.Contains(Path.Join(root, "socket"), StringComparison.Ordinal));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var folder = new TempFolder();
+        var root = folder.Root;
+        File.WriteAllText(Path.Join(root, "fine"), "f");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(Path.Join(root, "socket")));
+        using var harness = new VolumeHarness(root);
+        Assert.Equal("f", harness.Root["fine"]);
+        Assert.Null(harness.Root["socket"]);
+        Assert.Contains(harness.Logs.Records, r => r.Id.Name == "KeyFailed" && r.Message.Contains(Path.Join(root, "socket"), StringComparison.Ordinal));
     }
 
     [Fact]
     public void Odd_key_names_map_predictably()
     {
-        var root = Directory.CreateTempSubdirectory("k8ssecrets-odd-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Join(root, "with space"), "1");
-            File.WriteAllText(Path.Join(root, "ünïcode"), "2");
-            File.WriteAllText(Path.Join(root, "a:b"), "3");
-            File.WriteAllText(Path.Join(root, "A__B"), "4");
-            using var harness = new VolumeHarness(root);
-            Assert.Equal("1", harness.Root["with space"]);
-            Assert.Equal("2", harness.Root["ünïcode"]);
-            Assert.Equal("3", harness.Root["a:b"]); // "A__B" and "a:b" collide; the name last in ordinal order ("a:b") wins
-            Assert.Contains(harness.Logs.Records, r => r.Id.Name == "KeyCollision");
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var folder = new TempFolder();
+        var root = folder.Root;
+        File.WriteAllText(Path.Join(root, "with space"), "1");
+        File.WriteAllText(Path.Join(root, "ünïcode"), "2");
+        File.WriteAllText(Path.Join(root, "a:b"), "3");
+        File.WriteAllText(Path.Join(root, "A__B"), "4");
+        using var harness = new VolumeHarness(root);
+        Assert.Equal("1", harness.Root["with space"]);
+        Assert.Equal("2", harness.Root["ünïcode"]);
+        Assert.Equal("3", harness.Root["a:b"]); // "A__B" and "a:b" collide; the name last in ordinal order ("a:b") wins
+        Assert.Contains(harness.Logs.Records, r => r.Id.Name == "KeyCollision");
     }
 }

@@ -68,20 +68,14 @@ public sealed class VolumeLayoutTests
     [Fact]
     public void A_plain_folder_of_files_loads_like_docker_secrets()
     {
-        var root = Directory.CreateTempSubdirectory("k8ssecrets-plain-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Join(root, "db_password"), "secret\n");
-            Directory.CreateDirectory(Path.Join(root, "api"));
-            File.WriteAllText(Path.Join(root, "api", "key"), "k");
-            using var harness = new VolumeHarness(root);
-            Assert.Equal("secret", harness.Root["db_password"]);
-            Assert.Equal("k", harness.Root["api:key"]);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var folder = new TempFolder();
+        var root = folder.Root;
+        File.WriteAllText(Path.Join(root, "db_password"), "secret\n");
+        Directory.CreateDirectory(Path.Join(root, "api"));
+        File.WriteAllText(Path.Join(root, "api", "key"), "k");
+        using var harness = new VolumeHarness(root);
+        Assert.Equal("secret", harness.Root["db_password"]);
+        Assert.Equal("k", harness.Root["api:key"]);
     }
 
     [Fact]

@@ -179,29 +179,23 @@ public sealed class VolumeRotationTests
     [Fact]
     public async Task A_plain_folder_publishes_a_file_only_once_it_is_quiet()
     {
-        var root = Directory.CreateTempSubdirectory("k8ssecrets-slow-").FullName;
-        try
-        {
-            var file = Path.Join(root, "token");
-            File.WriteAllText(file, "old-token");
-            using var harness = new VolumeHarness(root, v => v.Debounce = TimeSpan.FromSeconds(1));
-            var seen = new ConcurrentQueue<string?>();
-            using var registration = ChangeToken.OnChange(harness.Root.GetReloadToken, () => seen.Enqueue(harness.Root["token"]));
+        using var folder = new TempFolder();
+        var root = folder.Root;
+        var file = Path.Join(root, "token");
+        File.WriteAllText(file, "old-token");
+        using var harness = new VolumeHarness(root, v => v.Debounce = TimeSpan.FromSeconds(1));
+        var seen = new ConcurrentQueue<string?>();
+        using var registration = ChangeToken.OnChange(harness.Root.GetReloadToken, () => seen.Enqueue(harness.Root["token"]));
 
-            await using (var stream = new FileStream(file, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite))
-            {
-                await stream.WriteAsync("new-"u8.ToArray());
-                await stream.FlushAsync();
-                await Task.Delay(100);
-                await stream.WriteAsync("token-complete"u8.ToArray());
-            }
-
-            await Eventually.HoldsAsync(() => harness.Root["token"] == "new-token-complete", "the finished file is published");
-            Assert.Equal(["new-token-complete"], seen);
-        }
-        finally
+        await using (var stream = new FileStream(file, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite))
         {
-            Directory.Delete(root, recursive: true);
+            await stream.WriteAsync("new-"u8.ToArray());
+            await stream.FlushAsync();
+            await Task.Delay(100);
+            await stream.WriteAsync("token-complete"u8.ToArray());
         }
+
+        await Eventually.HoldsAsync(() => harness.Root["token"] == "new-token-complete", "the finished file is published");
+        Assert.Equal(["new-token-complete"], seen);
     }
 }
