@@ -46,7 +46,7 @@ public sealed class KubernetesSecretsBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var options = new VolumeSecretOptions();
         configure?.Invoke(options);
-        options.Validate();
+        options.CheckSettings();
         return AddSource(context => new VolumeSecretSource(path, options, context));
     }
 

@@ -51,7 +51,8 @@ public abstract class SecretSource : IDisposable
 
     /// <summary>Reads the source.</summary>
     /// <param name="force"><see langword="true"/> to read everything even if the source believes
-    /// nothing changed (a forced refresh).</param>
+    /// nothing changed: the first load, a forced refresh, and every read after a failed one (the
+    /// last snapshot returned may never have been published).</param>
     /// <param name="cancellationToken">Cancelled when the provider is disposed.</param>
     /// <returns>The snapshot, or <see langword="null"/> when the source knows nothing changed since
     /// the last snapshot it returned.</returns>

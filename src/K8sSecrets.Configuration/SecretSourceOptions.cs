@@ -28,4 +28,14 @@ public abstract class SecretSourceOptions
     /// </summary>
     /// <value>The default is <see langword="true"/>.</value>
     public bool TrimTrailingNewline { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a gate every new set of values must pass before it is published. It receives
+    /// the source's complete candidate keys and values, and returns <see langword="null"/> to accept
+    /// them or a reason (which must not contain a value) to refuse them. A refused set is a failed
+    /// refresh: the last good values stay published, the reason is logged, and the source is read
+    /// again with backoff. At start-up a refused required source fails <c>Build()</c>.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: every set is accepted.</value>
+    public Func<IReadOnlyDictionary<string, string?>, string?>? Validate { get; set; }
 }

@@ -47,13 +47,7 @@ public sealed partial class SecretsConfigurationProvider
     private TimeSpan? NextDelay()
     {
         var next = Source.PollInterval;
-        int failures;
-        TimeSpan? retryAfter;
-        lock (_healthLock)
-        {
-            failures = _consecutiveFailures;
-            retryAfter = _retryAfter;
-        }
+        var (failures, retryAfter) = GetHealthCounters();
 
         if (failures > 0)
         {
@@ -66,6 +60,14 @@ public sealed partial class SecretsConfigurationProvider
         }
 
         return next;
+    }
+
+    private (int Failures, TimeSpan? RetryAfter) GetHealthCounters()
+    {
+        lock (_healthLock)
+        {
+            return (_consecutiveFailures, _retryAfter);
+        }
     }
 
     private async Task DebounceAsync(CancellationToken stopping)
@@ -90,7 +92,9 @@ public sealed partial class SecretsConfigurationProvider
             SecretSnapshot? snapshot;
             try
             {
-                snapshot = await Source.LoadAsync(force, cancellationToken).ConfigureAwait(false);
+                // After a failure the source's "unchanged since the last snapshot" may point at one that was never published.
+                snapshot = await Source.LoadAsync(force || GetHealthCounters().Failures > 0, cancellationToken).ConfigureAwait(false);
+                change = snapshot is null ? null : Publish(snapshot);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -102,7 +106,6 @@ public sealed partial class SecretsConfigurationProvider
                 return new RefreshOutcome(ex);
             }
 
-            change = snapshot is null ? null : Publish(snapshot);
             RecordSuccess(snapshot, change is not null, _time.GetElapsedTime(started));
         }
         finally
@@ -118,7 +121,10 @@ public sealed partial class SecretsConfigurationProvider
         return default;
     }
 
-    /// <summary>Maps and compares the snapshot; swaps <see cref="Microsoft.Extensions.Configuration.ConfigurationProvider.Data"/> when it differs.</summary>
+    /// <summary>
+    /// Maps and compares the snapshot, and swaps <see cref="Microsoft.Extensions.Configuration.ConfigurationProvider.Data"/>
+    /// when it differs and the source's <see cref="SecretSourceOptions.Validate"/> gate accepts it.
+    /// </summary>
     private SecretsChangedEventArgs? Publish(SecretSnapshot snapshot)
     {
         foreach (var (name, reason) in snapshot.Failures)
@@ -141,6 +147,11 @@ public sealed partial class SecretsConfigurationProvider
         if (SnapshotMapper.SameData(candidate, published))
         {
             return null;
+        }
+
+        if (Source.Options.Validate?.Invoke(candidate) is { } refusal)
+        {
+            throw new SecretSourceException($"The new values of {Source} were refused by its Validate check and are not published: {refusal}");
         }
 
         var change = SnapshotMapper.Diff(published, candidate, snapshot.Version);

@@ -30,7 +30,7 @@ public sealed class VolumeSecretOptions : SecretSourceOptions
     /// <value>The default is 250 milliseconds.</value>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    internal void Validate()
+    internal void CheckSettings()
     {
         if (PollingInterval <= TimeSpan.Zero)
         {

@@ -177,6 +177,35 @@ public sealed class VolumeRotationTests
     }
 
     [Fact]
+    public async Task A_rotation_refused_by_the_validate_gate_keeps_the_last_good_values()
+    {
+        using var volume = new KubeletVolume();
+        volume.Write(("password", "good-1"));
+        using var harness = new VolumeHarness(volume.Root, v => v.Validate = data =>
+            string.IsNullOrEmpty(data.GetValueOrDefault("password")) ? "password is empty" : null);
+
+        volume.Write(("password", ""));
+        await Eventually.HoldsAsync(() => harness.Provider.GetHealth().ConsecutiveFailures > 0, "the refusal is recorded");
+        Assert.Equal("good-1", harness.Root["password"]);
+        Assert.Equal(0, harness.Reloads);
+        Assert.Contains("password is empty", harness.Provider.GetHealth().LastError, StringComparison.Ordinal);
+
+        volume.Write(("password", "good-2"));
+        await Eventually.HoldsAsync(() => harness.Root["password"] == "good-2" && harness.Reloads == 1, "a valid rotation is published");
+        Assert.True(harness.Provider.GetHealth().IsHealthy);
+    }
+
+    [Fact]
+    public void A_required_source_refused_by_the_validate_gate_fails_the_build()
+    {
+        using var volume = new KubeletVolume();
+        volume.Write(("user", "u"));
+        var error = Assert.Throws<SecretSourceException>(() => new VolumeHarness(volume.Root, v => v.Validate = data =>
+            data.ContainsKey("password") ? null : "password is missing"));
+        Assert.Contains("password is missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_plain_folder_publishes_a_file_only_once_it_is_quiet()
     {
         using var folder = new TempFolder();
