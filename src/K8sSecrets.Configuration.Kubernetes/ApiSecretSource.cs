@@ -69,12 +69,17 @@ internal sealed partial class ApiSecretSource : SecretSource, IInformerOwner
             watching = _requestRefresh is not null;
         }
 
+        var generation = Interlocked.Read(ref _generation);
         if (!watching)
         {
             await InitialListAsync(cancellationToken).ConfigureAwait(false);
+            generation = Interlocked.Read(ref _generation);
         }
-        else if (_informers.Select(static i => (i, i.Failure)).FirstOrDefault(static p => p.Failure is not null) is ({ } failing, { } failure))
+        else if (generation == _returnedGeneration
+            && _informers.Select(static i => (i, i.Failure)).FirstOrDefault(static p => p.Failure is not null) is ({ } failing, { } failure))
         {
+            // Nothing new to publish and a watch is failing: report it, so that health, metrics and
+            // logs show the outage. New data from a healthy informer is still published first.
             throw new SecretSourceException(
                 $"The watch of {failing.Target} is failing: {failure.Description}. The last good values stay published while it retries."
                 + (failure.IsForbidden ? " " + Messages.RbacRule(failing) : string.Empty))
@@ -84,7 +89,6 @@ internal sealed partial class ApiSecretSource : SecretSource, IInformerOwner
             };
         }
 
-        var generation = Interlocked.Read(ref _generation);
         if (!force && generation == _returnedGeneration)
         {
             return null;
@@ -216,7 +220,7 @@ internal sealed partial class ApiSecretSource : SecretSource, IInformerOwner
         }
         catch (Exception) when (tasks.Select(static t => t.Exception?.InnerException).FirstOrDefault(static e => e is not null) is { } first)
         {
-            throw first is SecretSourceException ? first : new SecretSourceException($"Could not read {this}: {ApiFailure.From(first).Description}.", first);
+            throw first is SecretSourceException ? first : new SecretSourceException($"Could not read {this}: {ApiFailure.From(first).Description}.");
         }
     }
 

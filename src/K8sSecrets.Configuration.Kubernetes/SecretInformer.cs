@@ -13,7 +13,6 @@ namespace K8sSecrets.Configuration;
 /// </summary>
 internal sealed partial class SecretInformer
 {
-    private const int RelistAfterFailures = 3;
     private static readonly TimeSpan s_quickEnd = TimeSpan.FromSeconds(1);
 
     private readonly IInformerOwner _owner;
@@ -106,7 +105,8 @@ internal sealed partial class SecretInformer
         {
             var failure = ApiFailure.From(ex);
             RecordFailure(failure);
-            throw new SecretSourceException(Messages.ListFailed(this, failure), ex)
+            // The cause is not attached: the client's exception text embeds the response body.
+            throw new SecretSourceException(Messages.ListFailed(this, failure))
             {
                 IsTransient = !failure.IsForbidden && !failure.IsUnauthorized,
                 RetryAfter = failure.RetryAfter,
@@ -190,7 +190,10 @@ internal sealed partial class SecretInformer
         }
     }
 
-    /// <summary>Records a failed attempt; returns whether the next attempt should list again.</summary>
+    /// <summary>
+    /// Records a failed attempt; returns whether the next attempt should list again, which it
+    /// always should: a list answers at once, so it is what proves the API is back.
+    /// </summary>
     private bool OnFailure(ApiFailure failure)
     {
         var failures = RecordFailure(failure);
@@ -200,7 +203,7 @@ internal sealed partial class SecretInformer
             Log.Forbidden(_logger, Target, Messages.RbacRule(this));
         }
 
-        return failures >= RelistAfterFailures;
+        return true;
     }
 
     private async Task ListWithReauthAsync(CancellationToken cancellationToken)
@@ -289,6 +292,11 @@ internal sealed partial class SecretInformer
         var idleLimit = _options.EffectiveIdleTimeout;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var watchdog = _time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), idle, idleLimit, Timeout.InfiniteTimeSpan);
+
+        // The client returns a watch only with its first line, so a quiet watch that has stayed
+        // open for longer than the first retry delay ends the backoff streak: an error answer
+        // (401, 403, 410, 5xx) would have ended it by then. Health was already restored by the list.
+        using var established = _time.CreateTimer(static state => ((SecretInformer)state!).ResetBackoff(), this, _options.MinRetryDelay * 2, Timeout.InfiniteTimeSpan);
         var timeoutSeconds = (int)Math.Max(1, Math.Round(_options.WatchTimeout.TotalSeconds * (0.9 + (0.1 * Random.Shared.NextDouble()))));
         var stream = new StreamState();
         var lines = 0;
@@ -314,6 +322,7 @@ internal sealed partial class SecretInformer
                 if (lines++ == 0)
                 {
                     RecordSuccess();
+                    ResetBackoff();
                 }
 
                 Apply(type, secret);
@@ -327,6 +336,7 @@ internal sealed partial class SecretInformer
         catch (Exception ex) when (ApiFailure.IsEmptyStreamEnd(ex) && !stopping.IsCancellationRequested)
         {
             RecordSuccess();
+            ResetBackoff();
             Log.WatchEnded(_logger, Target, "the server closed the watch with no event", lines);
             return (WatchEnd.Clean, null);
         }
@@ -350,6 +360,7 @@ internal sealed partial class SecretInformer
         if (lines == 0)
         {
             RecordSuccess();
+            ResetBackoff();
         }
 
         Log.WatchEnded(_logger, Target, "the server ended the watch", lines);
@@ -450,9 +461,10 @@ internal sealed partial class SecretInformer
         return failures;
     }
 
+    /// <summary>Ends the failure streak as far as health goes; the backoff keeps growing until a watch holds.</summary>
     private void RecordSuccess()
     {
-        int previous;
+        int failures;
         lock (_lock)
         {
             if (_failure is null)
@@ -461,12 +473,14 @@ internal sealed partial class SecretInformer
             }
 
             _failure = null;
-            previous = Interlocked.Exchange(ref _failures, 0);
+            failures = Volatile.Read(ref _failures);
         }
 
-        Log.Recovered(_logger, Target, previous);
+        Log.Recovered(_logger, Target, failures);
         _owner.StatusChanged();
     }
+
+    private void ResetBackoff() => Interlocked.Exchange(ref _failures, 0);
 
     private enum WatchEnd
     {
