@@ -23,6 +23,8 @@ internal readonly record struct ApiFailure(int? StatusCode, string Description, 
     {
         switch (exception)
         {
+            case SecretSourceException own:
+                return new ApiFailure(null, own.Message, own.RetryAfter); // our own text, written to hold no secret
             case HttpOperationException { Response: { } response }:
                 var code = (int)response.StatusCode;
                 return new ApiFailure(code, $"HTTP {code} {Reason(response.StatusCode, response.ReasonPhrase)}", RetryAfterOf(response));

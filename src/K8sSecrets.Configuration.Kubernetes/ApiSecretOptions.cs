@@ -58,10 +58,17 @@ public sealed class ApiSecretOptions : SecretSourceOptions
     /// quiet but healthy watch is never cut before the server ends it.</value>
     public TimeSpan? WatchIdleTimeout { get; set; }
 
+    /// <summary>
+    /// Gets or sets the longest random wait before reconnecting after a watch was cut off or ended
+    /// early (not by the server at its timeout), so that thousands of pods cut off together (an
+    /// API server restart, a load balancer failover) do not reconnect in the same second. Nothing
+    /// is lost while waiting: the watch resumes from the last resourceVersion.
+    /// </summary>
+    /// <value>The default is 10 seconds; <see cref="TimeSpan.Zero"/> reconnects at once.</value>
+    public TimeSpan ReconnectSpread { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets or sets the first wait after a failed list or watch; it doubles per failure in a row.</summary>
-    /// <value>The default is 1 second. Each wait is jittered down by up to half, and the first reconnect
-    /// after a dropped connection waits a random time up to this, so that pods cut off together
-    /// do not reconnect together.</value>
+    /// <value>The default is 1 second. Each wait is jittered down by up to half.</value>
     public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets the longest wait between failed attempts.</summary>
@@ -103,6 +110,11 @@ public sealed class ApiSecretOptions : SecretSourceOptions
         if (WatchIdleTimeout is { } idle && idle <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(WatchIdleTimeout), idle, "WatchIdleTimeout must be positive.");
+        }
+
+        if (ReconnectSpread < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReconnectSpread), ReconnectSpread, "ReconnectSpread must not be negative.");
         }
 
         if (MinRetryDelay <= TimeSpan.Zero || MaxRetryDelay < MinRetryDelay)

@@ -105,6 +105,11 @@ internal sealed partial class SecretInformer
         {
             var failure = ApiFailure.From(ex);
             RecordFailure(failure);
+            if (ex is SecretSourceException)
+            {
+                throw;
+            }
+
             // The cause is not attached: the client's exception text embeds the response body.
             throw new SecretSourceException(Messages.ListFailed(this, failure))
             {
@@ -300,6 +305,7 @@ internal sealed partial class SecretInformer
         var timeoutSeconds = (int)Math.Max(1, Math.Round(_options.WatchTimeout.TotalSeconds * (0.9 + (0.1 * Random.Shared.NextDouble()))));
         var stream = new StreamState();
         var lines = 0;
+        var started = _time.GetTimestamp();
         Log.Watching(_logger, Target, resourceVersion, timeoutSeconds);
         try
         {
@@ -338,7 +344,7 @@ internal sealed partial class SecretInformer
             RecordSuccess();
             ResetBackoff();
             Log.WatchEnded(_logger, Target, "the server closed the watch with no event", lines);
-            return (WatchEnd.Clean, null);
+            return (EndedOnTime(started, timeoutSeconds) ? WatchEnd.Clean : WatchEnd.Dropped, null);
         }
         catch (Exception ex) when (lines > 0 && ex is IOException or HttpRequestException && !stopping.IsCancellationRequested)
         {
@@ -364,7 +370,7 @@ internal sealed partial class SecretInformer
         }
 
         Log.WatchEnded(_logger, Target, "the server ended the watch", lines);
-        return (WatchEnd.Clean, null);
+        return (EndedOnTime(started, timeoutSeconds) ? WatchEnd.Clean : WatchEnd.Dropped, null);
     }
 
     private void OnStreamError(Exception error, StreamState stream)
@@ -446,6 +452,13 @@ internal sealed partial class SecretInformer
             _owner.DataChanged();
         }
     }
+
+    /// <summary>
+    /// Whether a watch lasted about as long as it asked for. One that ends much sooner was ended by
+    /// something else (an API server shutting down, a proxy), as it was for every pod around.
+    /// </summary>
+    private bool EndedOnTime(long started, int timeoutSeconds)
+        => _time.GetElapsedTime(started) >= TimeSpan.FromSeconds(timeoutSeconds * 0.9);
 
     private bool Matches(string name) => SecretName is null || string.Equals(SecretName, name, StringComparison.Ordinal);
 

@@ -41,6 +41,7 @@ internal sealed class ApiHarness : IAsyncDisposable
         options.Client = Client;
         options.MinRetryDelay = TimeSpan.FromMilliseconds(20);
         options.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
+        options.ReconnectSpread = TimeSpan.FromMilliseconds(50);
     }
 
     public IConfigurationRoot Build(Action<ApiSecretOptions> configure)

@@ -79,10 +79,16 @@ public sealed class FakeKubeApi : IAsyncDisposable
 
     public IEnumerable<RequestRecord> Watches => Requests.Where(r => r.IsWatch);
 
-    public static async Task<FakeKubeApi> StartAsync()
+    public static async Task<FakeKubeApi> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (tls is not null)
+            {
+                listen.UseHttps(tls);
+            }
+        }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var api = new FakeKubeApi(app);
@@ -315,7 +321,8 @@ public sealed class FakeKubeApi : IAsyncDisposable
             context.Request.Method,
             context.Request.Path.Value ?? string.Empty,
             query,
-            context.Request.Headers.Authorization.ToString());
+            context.Request.Headers.Authorization.ToString(),
+            context.Request.Protocol);
         Requests.Enqueue(record);
         var parts = record.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (parts is not ["api", "v1", "namespaces", var ns, "secrets"])
@@ -443,7 +450,7 @@ public sealed class FakeKubeApi : IAsyncDisposable
             .Select(p => p.Split('=', 2, StringSplitOptions.TrimEntries))
             .ToDictionary(p => p[0], p => p[1].TrimStart('='));
 
-    public sealed record RequestRecord(string Method, string Path, IReadOnlyDictionary<string, string> Query, string Authorization)
+    public sealed record RequestRecord(string Method, string Path, IReadOnlyDictionary<string, string> Query, string Authorization, string Protocol)
     {
         public bool IsWatch => Query.GetValueOrDefault("watch") is "true" or "1";
 

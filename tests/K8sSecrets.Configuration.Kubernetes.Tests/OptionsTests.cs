@@ -18,6 +18,7 @@ public sealed class OptionsTests
         Assert.Equal(TimeSpan.FromMinutes(5), options.WatchTimeout);
         Assert.Null(options.WatchIdleTimeout);
         Assert.Equal(TimeSpan.FromMinutes(5.5), options.EffectiveIdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.ReconnectSpread);
         Assert.Equal(TimeSpan.FromSeconds(1), options.MinRetryDelay);
         Assert.Equal(TimeSpan.FromMinutes(1), options.MaxRetryDelay);
     }
@@ -39,6 +40,7 @@ public sealed class OptionsTests
         Assert.Equal("Namespace", Assert.Throws<ArgumentException>(() => builder.FromApi(o => { o.SecretNames.Add("db"); o.Namespace = " "; })).ParamName);
         Assert.Equal("WatchTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => builder.FromApi(o => { o.SecretNames.Add("db"); o.WatchTimeout = TimeSpan.Zero; })).ParamName);
         Assert.Equal("WatchIdleTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => builder.FromApi(o => { o.SecretNames.Add("db"); o.WatchIdleTimeout = TimeSpan.Zero; })).ParamName);
+        Assert.Equal("ReconnectSpread", Assert.Throws<ArgumentOutOfRangeException>(() => builder.FromApi(o => { o.SecretNames.Add("db"); o.ReconnectSpread = TimeSpan.FromSeconds(-1); })).ParamName);
         Assert.Equal("MinRetryDelay", Assert.Throws<ArgumentOutOfRangeException>(() => builder.FromApi(o => { o.SecretNames.Add("db"); o.MaxRetryDelay = TimeSpan.FromMilliseconds(1); })).ParamName);
         Assert.Same(builder, builder.FromApi(o => o.LabelSelector = "app=x"));
     }
@@ -67,11 +69,12 @@ public sealed class OptionsTests
         var options = new ApiSecretOptions { MinRetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(30) };
 
         Assert.Equal(TimeSpan.Zero, WatchBackoff.Delay(0, dropped: false, options, 0.7));
-        Assert.Equal(TimeSpan.FromMilliseconds(700), WatchBackoff.Delay(0, dropped: true, options, 0.7));
+        Assert.Equal(TimeSpan.FromSeconds(7), WatchBackoff.Delay(0, dropped: true, options, 0.7));
         Assert.Equal(TimeSpan.FromSeconds(1), WatchBackoff.Delay(1, dropped: false, options, 1.0));
         Assert.Equal(TimeSpan.FromSeconds(0.5), WatchBackoff.Delay(1, dropped: false, options, 0.0));
         Assert.Equal(TimeSpan.FromSeconds(8), WatchBackoff.Delay(4, dropped: false, options, 1.0));
         Assert.Equal(TimeSpan.FromSeconds(30), WatchBackoff.Delay(50, dropped: false, options, 1.0));
         Assert.Equal(TimeSpan.FromSeconds(15), WatchBackoff.Delay(50, dropped: true, options, 0.0));
+        Assert.Equal(TimeSpan.FromSeconds(5), WatchBackoff.Delay(1, dropped: true, options, 0.5));
     }
 }
