@@ -319,7 +319,10 @@ internal sealed partial class SecretInformer
                 onError: error =>
                 {
                     watchdog.Change(idleLimit, Timeout.InfiniteTimeSpan);
-                    OnStreamError(error, stream);
+                    if (OnStreamError(error, stream))
+                    {
+                        idle.Cancel(); // expired: stop reading even if the server keeps the stream open
+                    }
                 },
                 cancellationToken: idle.Token);
             await foreach (var (type, secret) in events.WithCancellation(idle.Token).ConfigureAwait(false))
@@ -334,6 +337,11 @@ internal sealed partial class SecretInformer
                 Apply(type, secret);
             }
         }
+        catch (OperationCanceledException) when (stream.Expired && !stopping.IsCancellationRequested)
+        {
+            Log.Expired(_logger, Target);
+            return (WatchEnd.Expired, null);
+        }
         catch (OperationCanceledException) when (idle.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
             Log.WatchIdle(_logger, Target, idleLimit.TotalSeconds);
@@ -346,8 +354,9 @@ internal sealed partial class SecretInformer
             Log.WatchEnded(_logger, Target, "the server closed the watch with no event", lines);
             return (EndedOnTime(started, timeoutSeconds) ? WatchEnd.Clean : WatchEnd.Dropped, null);
         }
-        catch (Exception ex) when (lines > 0 && ex is IOException or HttpRequestException && !stopping.IsCancellationRequested)
+        catch (Exception ex) when ((lines > 0 || Established(started)) && ex is IOException or HttpRequestException && !stopping.IsCancellationRequested)
         {
+            // Cut off after it was established (an API server restart, a proxy): not a failure.
             Log.WatchDropped(_logger, Target, ApiFailure.From(ex).Description, lines);
             return (WatchEnd.Dropped, null);
         }
@@ -373,22 +382,23 @@ internal sealed partial class SecretInformer
         return (EndedOnTime(started, timeoutSeconds) ? WatchEnd.Clean : WatchEnd.Dropped, null);
     }
 
-    private void OnStreamError(Exception error, StreamState stream)
+    /// <summary>Handles an ERROR event or a bad line; returns whether the resourceVersion expired.</summary>
+    private bool OnStreamError(Exception error, StreamState stream)
     {
         switch (error)
         {
             case k8s.KubernetesException { Status.Code: 410 }:
                 stream.Expired = true;
-                break;
+                return true;
             case k8s.KubernetesException:
                 stream.Error = ApiFailure.From(error);
-                break;
+                return false;
             case JsonException:
                 Log.MalformedLine(_logger, Target);
-                break;
+                return false;
             default:
                 Log.StreamError(_logger, Target, ApiFailure.From(error).Description);
-                break;
+                return false;
         }
     }
 
@@ -459,6 +469,9 @@ internal sealed partial class SecretInformer
     /// </summary>
     private bool EndedOnTime(long started, int timeoutSeconds)
         => _time.GetElapsedTime(started) >= TimeSpan.FromSeconds(timeoutSeconds * 0.9);
+
+    /// <summary>Whether a watch has been open long enough that an error answer would have ended it already.</summary>
+    private bool Established(long started) => _time.GetElapsedTime(started) >= _options.MinRetryDelay * 2;
 
     private bool Matches(string name) => SecretName is null || string.Equals(SecretName, name, StringComparison.Ordinal);
 

@@ -264,6 +264,22 @@ public sealed class FakeKubeApi : IAsyncDisposable
         await context.Response.WriteAsync(garbage + "\n");
     };
 
+    /// <summary>A watch answered 200 that sends an ERROR event with code 410 and then stays open.</summary>
+    public static Func<HttpContext, Task> ExpiredButOpen() => async context =>
+    {
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(Line("ERROR", JsonNode.Parse(StatusJson(410, "Gone", "too old resource version"))!.AsObject()) + "\n");
+        await context.Response.Body.FlushAsync();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client hung up, as it should.
+        }
+    };
+
     public static string StatusJson(int code, string reason, string message) => new JsonObject
     {
         ["kind"] = "Status",

@@ -67,6 +67,51 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task Quiet_watch_cut_off_after_it_was_established_is_not_a_failure()
+    {
+        await using var h = await StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        h.Server.Put(Ns, "db", ("password", "one"));
+        var config = h.Build(secrets =>
+        {
+            secrets.TimeProvider = time;
+            secrets.FromApi(o =>
+            {
+                h.Fast(o);
+                o.SecretNames.Add("db");
+                o.ReconnectSpread = TimeSpan.FromMinutes(1);
+            });
+        });
+        await h.WatchingAsync();
+        time.Advance(TimeSpan.FromSeconds(30)); // open, quiet, no event yet
+
+        h.Server.DropWatches();
+
+        await Eventually.HoldsAsync(() => h.Logs.Records.Any(r => r.Id.Id == 314), "the informer waits a random spread");
+        time.Advance(TimeSpan.FromMinutes(1));
+        await h.WatchingAsync(2);
+        Assert.DoesNotContain(h.Logs.Records, r => r.Id.Id == 304);
+        Assert.True(h.Provider.GetHealth().IsHealthy);
+        Assert.Single(h.Server.Lists);
+        h.Server.Put(Ns, "db", ("password", "two"));
+        await Eventually.HoldsAsync(() => config["password"] == "two", "the new watch delivers");
+    }
+
+    [Fact]
+    public async Task In_stream_410_relists_even_if_the_server_keeps_the_stream_open()
+    {
+        await using var h = await StartAsync();
+        h.Server.Put(Ns, "db", ("password", "one"));
+        h.Server.WatchFaults.Enqueue(FakeKubeApi.ExpiredButOpen());
+        var config = h.Build(o => o.SecretNames.Add("db"));
+        h.Server.Put(Ns, "db", ("password", "two"));
+
+        await Eventually.HoldsAsync(() => h.Server.Lists.Count() == 2, "the informer listed again after the 410");
+        await Eventually.HoldsAsync(() => config["password"] == "two", "the value is current");
+        Assert.DoesNotContain(h.Logs.Records, r => r.Id.Id == 304);
+    }
+
+    [Fact]
     public void Failure_descriptions_hold_status_and_retry_after_but_never_the_body()
     {
         using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { ReasonPhrase = "Too Many Requests" };
