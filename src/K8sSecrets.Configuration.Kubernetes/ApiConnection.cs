@@ -40,11 +40,11 @@ internal sealed class ApiConnection(IKubernetes client, string @namespace, Servi
                 config = KubernetesClientConfiguration.BuildDefaultConfig();
             }
         }
-        catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Only the type is reported: a kubeconfig parser's message can quote the file.
             throw new SecretSourceException(
-                $"No Kubernetes API client could be configured ({ex.GetType().Name}): the process is not in a pod with a service account, and no usable kubeconfig was found. Set ApiSecretOptions.Client, or run in a pod with automountServiceAccountToken enabled.",
-                ex)
+                $"No Kubernetes API client could be configured ({ex.GetType().Name}): the process is not in a pod with a service account, and no usable kubeconfig was found. Set ApiSecretOptions.Client, or run in a pod with automountServiceAccountToken enabled.")
             { IsTransient = false };
         }
 
@@ -85,9 +85,9 @@ internal sealed class ApiConnection(IKubernetes client, string @namespace, Servi
         {
             return KubernetesClientConfiguration.IsInCluster() ? null : KubernetesClientConfiguration.BuildDefaultConfig().Namespace;
         }
-        catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return null;
+            return null; // no usable kubeconfig: the caller falls back to "default"
         }
     }
 
