@@ -1,0 +1,48 @@
+using System.Net.Http.Headers;
+using k8s.Authentication;
+
+namespace K8sSecrets.Configuration;
+
+/// <summary>
+/// Reads the projected service-account token from its file, keeps it for a minute, and reads it
+/// again at once after the API server answered 401 (the kubelet rotates the file about hourly).
+/// </summary>
+internal sealed class ServiceAccountTokenProvider(string tokenPath, TimeProvider time) : ITokenProvider
+{
+    private static readonly TimeSpan s_cacheFor = TimeSpan.FromMinutes(1);
+    private readonly Lock _lock = new();
+    private string? _token;
+    private DateTimeOffset _readAt;
+
+    public string TokenPath => tokenPath;
+
+    public async Task<AuthenticationHeaderValue> GetAuthenticationHeaderAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            if (_token is not null && now - _readAt < s_cacheFor)
+            {
+                return new AuthenticationHeaderValue("Bearer", _token);
+            }
+        }
+
+        var token = (await File.ReadAllTextAsync(tokenPath, cancellationToken).ConfigureAwait(false)).Trim();
+        lock (_lock)
+        {
+            _token = token;
+            _readAt = now;
+        }
+
+        return new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    /// <summary>Forgets the cached token so that the next request reads the file again.</summary>
+    public void Invalidate()
+    {
+        lock (_lock)
+        {
+            _token = null;
+        }
+    }
+}
