@@ -1,0 +1,475 @@
+using System.Net;
+using System.Text.Json;
+using K8sSecrets.Configuration.Vault.Http;
+using Microsoft.Extensions.Logging;
+
+namespace K8sSecrets.Configuration.Vault;
+
+/// <summary>
+/// Reads Vault paths on the engine's loop. Each <see cref="LoadAsync"/> does only what is due: the
+/// token's login or renewal, lease renewals, and the reads of paths whose poll (or lease end) has
+/// come; <see cref="PollInterval"/> is the time until the earliest of those.
+/// </summary>
+internal sealed partial class VaultSecretSource : SecretSource
+{
+    private const double PollJitter = 0.1;
+    private static readonly TimeSpan MaxWait = TimeSpan.FromHours(12);
+    private static readonly TimeSpan RevokeBudget = TimeSpan.FromSeconds(5);
+
+    private readonly VaultSecretOptions _options;
+    private readonly IVaultApi _api;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly VaultTokenSession _session;
+    private readonly VaultPathState[] _paths;
+    private readonly Dictionary<string, int> _mounts;
+    private bool _loaded;
+    private bool _dirty;
+    private volatile bool _failed;
+    private long _nextDueTicks = long.MaxValue;
+
+    public VaultSecretSource(string name, VaultSecretOptions options, VaultAuthMethod auth, IVaultApi api, SecretSourceContext context)
+        : base("vault", name, options)
+    {
+        _options = options;
+        _api = api;
+        _time = context.TimeProvider;
+        _logger = context.LoggerFactory.CreateLogger<VaultSecretSource>();
+        _session = new VaultTokenSession(auth, api, _time, _logger);
+        _paths = [.. options.Secrets.Select(static s => new VaultPathState(s))];
+        _mounts = new Dictionary<string, int>(options.KvVersions, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Gets the time until the next due action, or <see langword="null"/> after a failed load so that
+    /// the engine's backoff (and any Retry-After) decides the next attempt.
+    /// </summary>
+    public override TimeSpan? PollInterval
+    {
+        get
+        {
+            if (_failed)
+            {
+                return null;
+            }
+
+            var next = Interlocked.Read(ref _nextDueTicks);
+            if (next == long.MaxValue)
+            {
+                return _options.PollInterval;
+            }
+
+            var wait = new DateTimeOffset(next, TimeSpan.Zero) - _time.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxWait ? MaxWait : wait;
+        }
+    }
+
+    public override async ValueTask<SecretSnapshot?> LoadAsync(bool force, CancellationToken cancellationToken)
+    {
+        var succeeded = false;
+        try
+        {
+            var snapshot = await LoadCoreAsync(force, cancellationToken).ConfigureAwait(false);
+            succeeded = true;
+            return snapshot;
+        }
+        finally
+        {
+            _failed = !succeeded;
+            UpdateNextDue();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            if (_options.RevokeLeasesOnDispose)
+            {
+                RevokeLeases();
+            }
+
+            _api.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async Task<SecretSnapshot?> LoadCoreAsync(bool force, CancellationToken cancellationToken)
+    {
+        var strict = !_loaded && !Options.Optional;
+        var generation = _session.Generation;
+        await _session.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var freshToken = _session.Generation != generation;
+
+        foreach (var path in _paths)
+        {
+            if (path.KvVersion is null)
+            {
+                await ResolveMountAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+
+            var now = _time.GetUtcNow();
+            if (ReadDue(path, now) || (force && !path.HasLease))
+            {
+                if (path.HasLease && path.TokenGeneration != _session.Generation)
+                {
+                    Log.LeaseOrphaned(_logger, path.Declared.Path);
+                }
+
+                await ReadAsync(path, strict, freshToken, cancellationToken).ConfigureAwait(false);
+            }
+            else if (path.HasLease && now >= path.RenewAt)
+            {
+                await RenewLeaseAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var first = !_loaded;
+        _loaded = true;
+        if (!_dirty && !first)
+        {
+            return null;
+        }
+
+        _dirty = false;
+        return BuildSnapshot();
+    }
+
+    /// <summary>A path is due when its time came, or when its lease belongs to a token that was replaced.</summary>
+    private bool ReadDue(VaultPathState path, DateTimeOffset now)
+        => now >= path.NextReadAt || (path.HasLease && path.TokenGeneration != _session.Generation);
+
+    private async Task ResolveMountAsync(VaultPathState path, CancellationToken cancellationToken)
+    {
+        var declared = path.Declared.Path + "/";
+        foreach (var (mount, version) in _mounts)
+        {
+            if (declared.StartsWith(mount, StringComparison.Ordinal))
+            {
+                SetReadPath(path, mount, version);
+                return;
+            }
+        }
+
+        var reply = await _api.SendAsync(HttpMethod.Get, "sys/internal/ui/mounts/" + path.Declared.Path, _session.Token, cancellationToken).ConfigureAwait(false);
+        if (reply.IsSuccess)
+        {
+            if (reply.Envelope?.Data is not { ValueKind: JsonValueKind.Object } data
+                || !data.TryGetProperty("path", out var mountElement)
+                || mountElement.ValueKind != JsonValueKind.String
+                || mountElement.GetString() is not { Length: > 0 } mountPath)
+            {
+                throw new SecretSourceException($"invalid response from Vault at sys/internal/ui/mounts/{path.Declared.Path}: it names no mount.") { IsTransient = true };
+            }
+
+            var type = data.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var version = 0;
+            if (type is "kv" or "generic")
+            {
+                version = data.TryGetProperty("options", out var o) && o.ValueKind == JsonValueKind.Object
+                    && o.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String && v.GetString() == "2" ? 2 : 1;
+            }
+
+            mountPath = mountPath.EndsWith('/') ? mountPath : mountPath + "/";
+            _mounts[mountPath] = version;
+            Log.MountDetected(_logger, mountPath, type ?? "unknown", version);
+            SetReadPath(path, mountPath, version);
+            return;
+        }
+
+        if (VaultErrors.IsTransient(reply.Status))
+        {
+            throw VaultErrors.Unexpected($"the mount lookup of {path.Declared.Path} (sys/internal/ui/mounts)", reply);
+        }
+
+        // Not allowed to look: read the path as it is, which is right for KV v1 and dynamic engines.
+        Log.MountUnknown(_logger, path.Declared.Path, (int)reply.Status);
+        path.KvVersion = 0;
+        path.ReadPath = path.PolicyPath = path.Declared.Path;
+    }
+
+    private static void SetReadPath(VaultPathState path, string mount, int version)
+    {
+        path.KvVersion = version;
+        if (version == 2)
+        {
+            var rest = (path.Declared.Path + "/")[mount.Length..].TrimEnd('/');
+            path.PolicyPath = mount + "data/" + rest;
+            path.ReadPath = path.Declared.Version is { } pinned
+                ? path.PolicyPath + "?version=" + pinned.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : path.PolicyPath;
+        }
+        else
+        {
+            path.ReadPath = path.PolicyPath = path.Declared.Path;
+        }
+    }
+
+    private async Task ReadAsync(VaultPathState path, bool strict, bool freshToken, CancellationToken cancellationToken)
+    {
+        var reply = await _api.SendAsync(HttpMethod.Get, path.ReadPath, _session.Token, cancellationToken).ConfigureAwait(false);
+        if (reply.Status == HttpStatusCode.Forbidden && !freshToken
+            && await _session.RecoverFromForbiddenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            reply = await _api.SendAsync(HttpMethod.Get, path.ReadPath, _session.Token, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = _time.GetUtcNow();
+        if (reply.IsSuccess)
+        {
+            Accept(path, reply.Envelope, now);
+            return;
+        }
+
+        if (reply.Status == HttpStatusCode.NotFound)
+        {
+            var deleted = path.KvVersion == 2 && IsDeletedVersion(reply.Envelope);
+            if (strict)
+            {
+                throw new SecretSourceException(
+                    $"Vault has no secret at '{path.Declared.Path}' ({(deleted ? "404: its latest version is deleted or destroyed" : "404 not found")}), read at {path.PolicyPath} with {_session.Description}. "
+                    + $"Check the path; the token's policy needs the \"read\" capability on \"{path.PolicyPath}\".")
+                { IsTransient = false };
+            }
+
+            if (path.Entries.Count > 0 || path.HasLease)
+            {
+                Log.PathAbsent(_logger, path.Declared.Path, deleted);
+            }
+
+            SetEntries(path, [], version: null);
+            path.ClearLease();
+            path.Failure = null;
+            path.NextReadAt = NextPoll(now);
+            return;
+        }
+
+        if (VaultErrors.IsTransient(reply.Status))
+        {
+            throw VaultErrors.Unexpected($"a read of {path.PolicyPath}", reply);
+        }
+
+        var reason = reply.Status == HttpStatusCode.Forbidden
+            ? $"Vault denied reading '{path.Declared.Path}' (403 permission denied) with {_session.Description}. The token's policy needs the \"read\" capability on \"{path.PolicyPath}\"."
+            : $"Vault answered {VaultErrors.Describe(reply.Status)} to a read of '{path.PolicyPath}' with {_session.Description}.";
+        if (strict)
+        {
+            throw new SecretSourceException(reason) { IsTransient = false };
+        }
+
+        path.Failure = reason;
+        path.NextReadAt = NextPoll(now);
+        _dirty = true;
+    }
+
+    private void Accept(VaultPathState path, VaultEnvelope? envelope, DateTimeOffset now)
+    {
+        if (envelope?.Data is not { ValueKind: JsonValueKind.Object } data)
+        {
+            throw new SecretSourceException($"invalid response from Vault at {path.PolicyPath}: it holds no data object.") { IsTransient = true };
+        }
+
+        var prefix = path.Declared.Section?.Replace(':', '/');
+        string? version = null;
+        JsonElement fields = data;
+        if (path.KvVersion == 2)
+        {
+            if (!data.TryGetProperty("data", out fields) || fields.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            {
+                throw new SecretSourceException($"invalid response from Vault at {path.PolicyPath}: it holds no data.data object.") { IsTransient = true };
+            }
+
+            if (data.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+                && metadata.TryGetProperty("version", out var v) && v.TryGetInt64(out var number))
+            {
+                version = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        SetEntries(path, VaultJsonFlattener.Flatten(fields, prefix), version);
+        path.Failure = null;
+        if (envelope.LeaseId is { Length: > 0 } leaseId && envelope.LeaseDuration > 0)
+        {
+            var duration = TimeSpan.FromSeconds(envelope.LeaseDuration);
+            path.LeaseId = leaseId;
+            path.LeaseSeconds = envelope.LeaseDuration;
+            path.LeaseExpiresAt = now + duration;
+            path.TokenGeneration = _session.Generation;
+            if (envelope.Renewable)
+            {
+                path.RenewAt = now + (duration * 2 / 3);
+                path.NextReadAt = DateTimeOffset.MaxValue;
+            }
+            else
+            {
+                // Cannot be renewed: read again (new credentials) well before it runs out.
+                path.RenewAt = DateTimeOffset.MaxValue;
+                path.NextReadAt = now + (duration * 2 / 3);
+            }
+
+            Log.LeaseObtained(_logger, path.Declared.Path, envelope.LeaseDuration, envelope.Renewable);
+        }
+        else
+        {
+            path.ClearLease();
+            path.NextReadAt = NextPoll(now);
+        }
+    }
+
+    private async Task RenewLeaseAsync(VaultPathState path, CancellationToken cancellationToken)
+    {
+        var reply = await _api.SendAsync(
+            HttpMethod.Post,
+            "sys/leases/renew",
+            _session.Token,
+            new LeaseRenewRequest(path.LeaseId!, path.LeaseSeconds),
+            VaultJsonContext.Default.LeaseRenewRequest,
+            cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        if (reply.IsSuccess)
+        {
+            var granted = reply.Envelope?.LeaseDuration ?? 0;
+            if (granted >= path.LeaseSeconds && reply.Envelope!.Renewable)
+            {
+                path.LeaseExpiresAt = now + TimeSpan.FromSeconds(granted);
+                path.RenewAt = now + (TimeSpan.FromSeconds(granted) * 2 / 3);
+                Log.LeaseRenewed(_logger, path.Declared.Path, granted);
+                return;
+            }
+
+            Log.LeaseExhausted(_logger, path.Declared.Path, granted);
+        }
+        else if (VaultErrors.IsTransient(reply.Status))
+        {
+            throw VaultErrors.Unexpected($"the lease renewal of {path.Declared.Path} (sys/leases/renew)", reply);
+        }
+        else
+        {
+            Log.LeaseLost(_logger, path.Declared.Path, (int)reply.Status);
+        }
+
+        // The lease cannot be extended: read the path again so new credentials are published
+        // while the old ones still work.
+        await ReadAsync(path, strict: false, freshToken: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void SetEntries(VaultPathState path, List<KeyValuePair<string, string?>> entries, string? version)
+    {
+        if (!SameEntries(path.Entries, entries) || path.Failure is not null)
+        {
+            _dirty = true;
+        }
+
+        path.Entries = entries;
+        path.Version = version;
+    }
+
+    private static bool SameEntries(List<KeyValuePair<string, string?>> left, List<KeyValuePair<string, string?>> right)
+    {
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < left.Count; i++)
+        {
+            if (!string.Equals(left[i].Key, right[i].Key, StringComparison.Ordinal)
+                || !string.Equals(left[i].Value, right[i].Value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsDeletedVersion(VaultEnvelope? envelope)
+        => envelope?.Data is { ValueKind: JsonValueKind.Object } data
+            && data.TryGetProperty("metadata", out var metadata)
+            && metadata.ValueKind == JsonValueKind.Object
+            && ((metadata.TryGetProperty("destroyed", out var destroyed) && destroyed.ValueKind == JsonValueKind.True)
+                || (metadata.TryGetProperty("deletion_time", out var deleted) && deleted.ValueKind == JsonValueKind.String && deleted.GetString() is { Length: > 0 }));
+
+    private SecretSnapshot BuildSnapshot()
+    {
+        var snapshot = NewSnapshot();
+        List<string>? versions = null;
+        foreach (var path in _paths)
+        {
+            foreach (var (name, value) in path.Entries)
+            {
+                snapshot.Add(name, value);
+            }
+
+            if (path.Failure is { } failure)
+            {
+                snapshot.AddFailure(path.FailureName, failure);
+            }
+
+            if (path.Version is { } version)
+            {
+                (versions ??= []).Add(path.Declared.Path + "@" + version);
+            }
+        }
+
+        snapshot.Version = versions is null ? null : string.Join(",", versions);
+        return snapshot;
+    }
+
+    private DateTimeOffset NextPoll(DateTimeOffset now)
+        => now + (_options.PollInterval * (1 - (PollJitter * Random.Shared.NextDouble())));
+
+    private void UpdateNextDue()
+    {
+        var next = _session.RenewAt;
+        foreach (var path in _paths)
+        {
+            var due = path.HasLease && path.TokenGeneration != _session.Generation
+                ? DateTimeOffset.MinValue
+                : path.NextReadAt < path.RenewAt ? path.NextReadAt : path.RenewAt;
+            if (due < next)
+            {
+                next = due;
+            }
+        }
+
+        Interlocked.Exchange(ref _nextDueTicks, next == DateTimeOffset.MaxValue ? long.MaxValue : next.UtcTicks);
+    }
+
+    private void RevokeLeases()
+    {
+        if (_session.Token is not { } token)
+        {
+            return;
+        }
+
+        using var budget = new CancellationTokenSource(RevokeBudget);
+        foreach (var path in _paths)
+        {
+            if (path.LeaseId is not { } leaseId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var reply = _api.SendAsync(HttpMethod.Post, "sys/leases/revoke", token, new LeaseRevokeRequest(leaseId), VaultJsonContext.Default.LeaseRevokeRequest, budget.Token)
+                    .GetAwaiter().GetResult();
+                if (reply.IsSuccess)
+                {
+                    Log.LeaseRevoked(_logger, path.Declared.Path);
+                    path.ClearLease();
+                }
+                else
+                {
+                    Log.RevokeFailed(_logger, path.Declared.Path, VaultErrors.Describe(reply.Status));
+                }
+            }
+            catch (Exception ex) when (ex is SecretSourceException or OperationCanceledException)
+            {
+                Log.RevokeFailed(_logger, path.Declared.Path, ex is SecretSourceException ? ex.Message : "timed out");
+            }
+        }
+    }
+}
