@@ -16,7 +16,7 @@ namespace K8sSecrets.Configuration.Vault.Tests;
 public sealed record VaultRequest(string Method, string Path, string Query, string? Token, string? Namespace, string Body);
 
 /// <summary>A scripted answer that replaces the normal one.</summary>
-public sealed record VaultFault(int Status, string Body, int? RetryAfterSeconds = null, bool Truncate = false);
+public sealed record VaultFault(int Status, string Body, int? RetryAfterSeconds = null);
 
 /// <summary>
 /// A small Vault on loopback (Kestrel, port 0) that answers with the JSON shapes of Vault's API
@@ -218,16 +218,6 @@ public sealed class FakeVault : IAsyncDisposable
         if (fault.RetryAfterSeconds is { } seconds)
         {
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (fault.Truncate)
-        {
-            context.Response.StatusCode = fault.Status;
-            context.Response.ContentLength = fault.Body.Length + 100;
-            await context.Response.WriteAsync(fault.Body);
-            await context.Response.Body.FlushAsync();
-            context.Abort();
-            return;
         }
 
         await WriteAsync(context, fault.Status, fault.Body);

@@ -79,6 +79,11 @@ internal sealed class VaultHttpApi : IVaultApi
         {
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse)
+        {
+            // Something answered, but not with a whole HTTP response (a proxy, a cut connection).
+            throw Invalid(path, $"the response was cut short or is not HTTP ({ex.HttpRequestError})", ex);
+        }
         catch (HttpRequestException ex)
         {
             throw new SecretSourceException(
