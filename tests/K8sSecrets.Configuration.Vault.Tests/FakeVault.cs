@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -76,11 +77,24 @@ public sealed class FakeVault : IAsyncDisposable
 
     public string AppRoleSecretId { get; set; } = "secret-id-1";
 
-    public static async Task<FakeVault> StartAsync(TimeProvider clock)
+    public string? LastClientCertificateSubject { get; private set; }
+
+    public static async Task<FakeVault> StartAsync(TimeProvider clock, X509Certificate2? serverCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (serverCertificate is not null)
+            {
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = serverCertificate;
+                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                });
+            }
+        }));
         var app = builder.Build();
         var vault = new FakeVault(app, clock);
         app.Run(vault.HandleAsync);
@@ -193,6 +207,7 @@ public sealed class FakeVault : IAsyncDisposable
         var request = context.Request;
         var path = request.Path.Value!.StartsWith("/v1/", StringComparison.Ordinal) ? request.Path.Value[4..] : request.Path.Value;
         var body = await new StreamReader(request.Body).ReadToEndAsync();
+        LastClientCertificateSubject = context.Connection.ClientCertificate?.Subject ?? LastClientCertificateSubject;
         var token = request.Headers.TryGetValue("X-Vault-Token", out var t) ? t.ToString() : null;
         var ns = request.Headers.TryGetValue("X-Vault-Namespace", out var n) ? n.ToString() : null;
         Requests.Enqueue(new VaultRequest(request.Method, path, request.QueryString.Value ?? string.Empty, token, ns, body));
