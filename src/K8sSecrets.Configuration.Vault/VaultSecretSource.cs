@@ -258,6 +258,9 @@ internal sealed partial class VaultSecretSource : SecretSource
             throw new SecretSourceException(reason) { IsTransient = false };
         }
 
+        // A lease whose path can no longer be read is not renewed either: the last good
+        // credentials stay published until they run out, and the path is tried again at each poll.
+        path.ClearLease();
         path.Failure = reason;
         path.NextReadAt = NextPoll(now);
         _dirty = true;

@@ -146,6 +146,10 @@ internal sealed partial class VaultTokenSession
 
         Adopt(token, TimeSpan.FromSeconds(ttl), renewable);
         Log.TokenAdopted(_logger, _auth.Description, ttl, renewable);
+        if (ttl > 0 && !renewable)
+        {
+            Log.TokenNotRenewable(_logger, _auth.Description, $"it is not renewable and expires in {ttl} s");
+        }
     }
 
     private void Adopt(string token, TimeSpan ttl, bool renewable)

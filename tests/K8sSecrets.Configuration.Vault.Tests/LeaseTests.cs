@@ -80,6 +80,25 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task When_new_credentials_cannot_be_read_the_last_good_ones_stay_and_the_path_is_retried_at_the_poll_interval()
+    {
+        await using var h = await VaultHarness.StartAsync();
+        h.Vault.LeaseTtl = TimeSpan.FromMinutes(30);
+        h.Vault.LeaseMaxTtl = TimeSpan.FromMinutes(40);
+        var config = h.Build(v => v.Secret(CredsPath, section: "Db"));
+        var before = config["Db:username"];
+        h.Vault.DeniedPaths.Add(CredsPath);
+
+        // At 20 minutes the renewal is capped; the read of new credentials is refused from then on.
+        await h.Clock.AdvanceInStepsAsync(TimeSpan.FromMinutes(25), TimeSpan.FromMinutes(1));
+
+        Assert.Equal(before, config["Db:username"]);
+        Assert.Equal(1, h.Vault.Count("sys/leases/renew"));
+        Assert.InRange(h.Vault.Count(CredsPath), 3, 10);
+        Assert.Contains(h.Logs.Records, r => r.Message.Contains("\"read\" capability on \"database/creds/payments-ro\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Dynamic_secrets_are_not_polled_like_kv()
     {
         await using var h = await VaultHarness.StartAsync();
