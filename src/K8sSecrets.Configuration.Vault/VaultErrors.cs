@@ -8,6 +8,13 @@ internal static class VaultErrors
 {
     public static bool IsTransient(HttpStatusCode status) => (int)status is 412 or 429 or >= 500;
 
+    /// <summary>
+    /// Gets a value indicating whether a status speaks for all of Vault (sealed, standby, rate
+    /// limited, not initialized) rather than for one path (a database behind <c>database/creds</c>
+    /// that is down answers 500 while the KV paths still work).
+    /// </summary>
+    public static bool IsVaultWide(HttpStatusCode status) => (int)status is 429 or 501 or 503;
+
     public static string Describe(HttpStatusCode status) => (int)status switch
     {
         400 => "400 bad request",

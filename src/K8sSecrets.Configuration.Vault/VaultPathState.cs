@@ -26,6 +26,9 @@ internal sealed class VaultPathState(VaultSecretPath declared)
     /// <summary>Gets or sets when the path is read next; <see cref="DateTimeOffset.MinValue"/> means now.</summary>
     public DateTimeOffset NextReadAt { get; set; } = DateTimeOffset.MinValue;
 
+    /// <summary>Gets or sets how many reads in a row failed with a status that concerns this path only.</summary>
+    public int TransientFailures { get; set; }
+
     public string? LeaseId { get; set; }
 
     public long LeaseSeconds { get; set; }

@@ -241,13 +241,25 @@ internal sealed partial class VaultSecretSource : SecretSource
             SetEntries(path, [], version: null);
             path.ClearLease();
             path.Failure = null;
+            path.TransientFailures = 0;
             path.NextReadAt = NextPoll(now);
             return;
         }
 
-        if (VaultErrors.IsTransient(reply.Status))
+        if (VaultErrors.IsTransient(reply.Status) && (strict || VaultErrors.IsVaultWide(reply.Status)))
         {
             throw VaultErrors.Unexpected($"a read of {path.PolicyPath}", reply);
+        }
+
+        if (VaultErrors.IsTransient(reply.Status))
+        {
+            // Only this path is in trouble: the others are still read and published, and this one
+            // keeps its last good values and is tried again with its own backoff.
+            path.ClearLease();
+            path.Failure = $"Vault answered {VaultErrors.Describe(reply.Status)} to a read of '{path.PolicyPath}'; the last good values stay.";
+            path.NextReadAt = now + PathBackoff(++path.TransientFailures);
+            _dirty = true;
+            return;
         }
 
         var reason = reply.Status == HttpStatusCode.Forbidden
@@ -292,6 +304,7 @@ internal sealed partial class VaultSecretSource : SecretSource
 
         SetEntries(path, VaultJsonFlattener.Flatten(fields, prefix), version);
         path.Failure = null;
+        path.TransientFailures = 0;
         if (envelope.LeaseId is { Length: > 0 } leaseId && envelope.LeaseDuration > 0)
         {
             var duration = TimeSpan.FromSeconds(envelope.LeaseDuration);
@@ -343,7 +356,7 @@ internal sealed partial class VaultSecretSource : SecretSource
 
             Log.LeaseExhausted(_logger, path.Declared.Path, granted);
         }
-        else if (VaultErrors.IsTransient(reply.Status))
+        else if (VaultErrors.IsVaultWide(reply.Status))
         {
             throw VaultErrors.Unexpected($"the lease renewal of {path.Declared.Path} (sys/leases/renew)", reply);
         }
@@ -418,6 +431,14 @@ internal sealed partial class VaultSecretSource : SecretSource
 
         snapshot.Version = versions is null ? null : string.Join(",", versions);
         return snapshot;
+    }
+
+    /// <summary>1 s doubling per failure, capped at the poll interval (and 2 minutes), jittered down by up to half.</summary>
+    private TimeSpan PathBackoff(int failures)
+    {
+        var cap = Math.Min(_options.PollInterval.TotalSeconds, 120);
+        var ceiling = Math.Min(Math.Pow(2, Math.Min(failures - 1, 16)), cap);
+        return TimeSpan.FromSeconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
     private DateTimeOffset NextPoll(DateTimeOffset now)

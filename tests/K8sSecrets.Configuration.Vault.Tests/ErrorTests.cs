@@ -177,6 +177,38 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public async Task A_500_on_one_path_does_not_hold_back_the_others_and_that_path_is_retried_with_backoff()
+    {
+        await using var h = await VaultHarness.StartAsync();
+        h.Vault.LeaseTtl = TimeSpan.FromMinutes(30);
+        h.Vault.LeaseMaxTtl = TimeSpan.FromMinutes(35);
+        h.Vault.PutKv2("app", """{"color":"blue"}""");
+        var config = h.Build(v =>
+        {
+            v.PollInterval = TimeSpan.FromMinutes(5);
+            v.Secret("secret/app").Secret("database/creds/payments-ro", section: "Db");
+        });
+        var before = config["Db:username"];
+
+        // The database behind the creds path is down: Vault answers 500 there, and only there.
+        h.Vault.Fail("database/creds/payments-ro", new VaultFault(500, """{"errors":["1 error occurred:\n\t* failed to connect to the database"]}"""), times: 1000);
+        await h.Clock.AdvanceInStepsAsync(TimeSpan.FromMinutes(21), TimeSpan.FromSeconds(30));
+        Assert.True(h.Vault.Count("database/creds/payments-ro") > 1, "the lease ran out of renewals and the new read failed");
+        h.Vault.PutKv2("app", """{"color":"green"}""");
+        await h.Clock.AdvanceInStepsAsync(TimeSpan.FromMinutes(6), TimeSpan.FromSeconds(30));
+
+        Assert.Equal("green", config["color"]);
+        Assert.Equal(before, config["Db:username"]);
+        Assert.InRange(h.Vault.Count("database/creds/payments-ro"), 4, 20);
+        Assert.Contains(h.Logs.Records, r => r.Message.Contains("500 internal error", StringComparison.Ordinal));
+
+        h.Vault.ClearFaults();
+        await h.Clock.AdvanceInStepsAsync(TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(30));
+        Assert.NotEqual(before, config["Db:username"]);
+        Assert.NotNull(config["Db:username"]);
+    }
+
+    [Fact]
     public async Task A_429_is_not_retried_before_its_retry_after()
     {
         await using var h = await VaultHarness.StartAsync();

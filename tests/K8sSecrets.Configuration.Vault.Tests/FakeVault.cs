@@ -196,6 +196,8 @@ public sealed class FakeVault : IAsyncDisposable
         }
     }
 
+    public void ClearFaults() => _faults.Clear();
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
