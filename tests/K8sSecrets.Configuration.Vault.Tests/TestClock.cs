@@ -35,13 +35,12 @@ public sealed class TestClock : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new TrackedTimer(this);
-        timer.Arm(dueTime);
         timer.Inner = Fake.CreateTimer(
             s =>
             {
                 if (period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero)
                 {
-                    timer.Disarm();
+                    timer.Fired();
                 }
 
                 callback(s);
@@ -49,6 +48,10 @@ public sealed class TestClock : TimeProvider
             state,
             dueTime,
             period);
+
+        // Counted as waiting only once the fake clock knows the timer, so a test that sees it
+        // waiting and moves time cannot slip in before the timer's due time is fixed.
+        timer.Arm(dueTime);
         return timer;
     }
 
@@ -75,13 +78,15 @@ public sealed class TestClock : TimeProvider
 
     private sealed class TrackedTimer(TestClock clock) : ITimer
     {
+        private bool _fired;
+
         public ITimer? Inner { get; set; }
 
         public void Arm(TimeSpan dueTime)
         {
             lock (clock._lock)
             {
-                if (dueTime == Timeout.InfiniteTimeSpan)
+                if (dueTime == Timeout.InfiniteTimeSpan || _fired)
                 {
                     clock._waiting.Remove(this);
                 }
@@ -92,23 +97,30 @@ public sealed class TestClock : TimeProvider
             }
         }
 
-        public void Disarm()
+        public void Fired()
         {
             lock (clock._lock)
             {
+                _fired = true;
                 clock._waiting.Remove(this);
             }
         }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            lock (clock._lock)
+            {
+                _fired = false;
+            }
+
+            var changed = Inner?.Change(dueTime, period) ?? false;
             Arm(dueTime);
-            return Inner?.Change(dueTime, period) ?? false;
+            return changed;
         }
 
         public void Dispose()
         {
-            Disarm();
+            Fired();
             Inner?.Dispose();
         }
 
