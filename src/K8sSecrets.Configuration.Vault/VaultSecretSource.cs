@@ -143,7 +143,7 @@ internal sealed partial class VaultSecretSource : SecretSource
     private async Task ResolveMountAsync(VaultPathState path, CancellationToken cancellationToken)
     {
         var declared = path.Declared.Path + "/";
-        foreach (var (mount, version) in _mounts)
+        foreach (var (mount, version) in _mounts.OrderByDescending(static m => m.Key.Length))
         {
             if (declared.StartsWith(mount, StringComparison.Ordinal))
             {

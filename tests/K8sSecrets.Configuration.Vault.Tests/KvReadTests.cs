@@ -124,6 +124,25 @@ public sealed class KvReadTests
     }
 
     [Fact]
+    public async Task A_forced_refresh_reads_each_kv_path_once_and_leaves_leased_credentials_alone()
+    {
+        await using var h = await VaultHarness.StartAsync();
+        h.Vault.PutKv2("app", """{"color":"blue"}""");
+        var config = h.Build(v => v.Secret("secret/app").Secret("database/creds/payments-ro", section: "Db"));
+        var provider = config.Providers.OfType<SecretsConfigurationProvider>().Single();
+        var user = config["Db:username"];
+        h.Vault.PutKv2("app", """{"color":"green"}""");
+
+        Assert.True(await provider.RefreshAsync(CancellationToken.None));
+
+        Assert.Equal("green", config["color"]);
+        Assert.Equal(user, config["Db:username"]);
+        Assert.Equal(2, h.Vault.Count("secret/data/app"));
+        Assert.Equal(1, h.Vault.Count("database/creds/payments-ro"));
+        Assert.Equal(1, h.Vault.Count("auth/kubernetes/login"));
+    }
+
+    [Fact]
     public async Task No_request_is_made_while_the_token_is_fresh_and_no_poll_is_due()
     {
         await using var h = await VaultHarness.StartAsync();
