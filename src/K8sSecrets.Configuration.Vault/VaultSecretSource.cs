@@ -346,7 +346,8 @@ internal sealed partial class VaultSecretSource : SecretSource
         if (reply.IsSuccess)
         {
             var granted = reply.Envelope?.LeaseDuration ?? 0;
-            if (granted >= path.LeaseSeconds && reply.Envelope!.Renewable)
+            // Granted (nearly) in full: keep the lease. Otherwise the max TTL is near: replace it.
+            if (granted * 10 >= path.LeaseSeconds * 9 && reply.Envelope!.Renewable)
             {
                 path.LeaseExpiresAt = now + TimeSpan.FromSeconds(granted);
                 path.RenewAt = now + (TimeSpan.FromSeconds(granted) * 2 / 3);

@@ -182,7 +182,9 @@ internal sealed partial class VaultTokenSession
         var reply = await _api.SendAsync(HttpMethod.Post, "auth/token/renew-self", Token, new TokenRenewRequest($"{requested}s"), VaultJsonContext.Default.TokenRenewRequest, cancellationToken).ConfigureAwait(false);
         if (reply.IsSuccess && reply.Envelope?.Auth is { } auth)
         {
-            var capped = auth.LeaseDuration < requested
+            // Vault grants what was asked unless the max TTL is near; a tenth of slack keeps a
+            // rounding difference from costing a login.
+            var capped = auth.LeaseDuration * 10 < requested * 9
                 || reply.Envelope.Warnings?.Any(w => w.Contains("capped", StringComparison.OrdinalIgnoreCase)) == true;
             if (capped || !auth.Renewable)
             {
