@@ -140,72 +140,6 @@ internal sealed partial class VaultSecretSource : SecretSource
     private bool ReadDue(VaultPathState path, DateTimeOffset now)
         => now >= path.NextReadAt || (path.HasLease && path.TokenGeneration != _session.Generation);
 
-    private async Task ResolveMountAsync(VaultPathState path, CancellationToken cancellationToken)
-    {
-        var declared = path.Declared.Path + "/";
-        foreach (var (mount, version) in _mounts.OrderByDescending(static m => m.Key.Length))
-        {
-            if (declared.StartsWith(mount, StringComparison.Ordinal))
-            {
-                SetReadPath(path, mount, version);
-                return;
-            }
-        }
-
-        var reply = await _api.SendAsync(HttpMethod.Get, "sys/internal/ui/mounts/" + path.Declared.Path, _session.Token, cancellationToken).ConfigureAwait(false);
-        if (reply.IsSuccess)
-        {
-            if (reply.Envelope?.Data is not { ValueKind: JsonValueKind.Object } data
-                || !data.TryGetProperty("path", out var mountElement)
-                || mountElement.ValueKind != JsonValueKind.String
-                || mountElement.GetString() is not { Length: > 0 } mountPath)
-            {
-                throw new SecretSourceException($"invalid response from Vault at sys/internal/ui/mounts/{path.Declared.Path}: it names no mount.") { IsTransient = true };
-            }
-
-            var type = data.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            var version = 0;
-            if (type is "kv" or "generic")
-            {
-                version = data.TryGetProperty("options", out var o) && o.ValueKind == JsonValueKind.Object
-                    && o.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String && v.GetString() == "2" ? 2 : 1;
-            }
-
-            mountPath = mountPath.EndsWith('/') ? mountPath : mountPath + "/";
-            _mounts[mountPath] = version;
-            Log.MountDetected(_logger, mountPath, type ?? "unknown", version);
-            SetReadPath(path, mountPath, version);
-            return;
-        }
-
-        if (VaultErrors.IsTransient(reply.Status))
-        {
-            throw VaultErrors.Unexpected($"the mount lookup of {path.Declared.Path} (sys/internal/ui/mounts)", reply);
-        }
-
-        // Not allowed to look: read the path as it is, which is right for KV v1 and dynamic engines.
-        Log.MountUnknown(_logger, path.Declared.Path, (int)reply.Status);
-        path.KvVersion = 0;
-        path.ReadPath = path.PolicyPath = path.Declared.Path;
-    }
-
-    private static void SetReadPath(VaultPathState path, string mount, int version)
-    {
-        path.KvVersion = version;
-        if (version == 2)
-        {
-            var rest = (path.Declared.Path + "/")[mount.Length..].TrimEnd('/');
-            path.PolicyPath = mount + "data/" + rest;
-            path.ReadPath = path.Declared.Version is { } pinned
-                ? path.PolicyPath + "?version=" + pinned.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                : path.PolicyPath;
-        }
-        else
-        {
-            path.ReadPath = path.PolicyPath = path.Declared.Path;
-        }
-    }
-
     private async Task ReadAsync(VaultPathState path, bool strict, bool freshToken, CancellationToken cancellationToken)
     {
         var reply = await _api.SendAsync(HttpMethod.Get, path.ReadPath, _session.Token, cancellationToken).ConfigureAwait(false);
@@ -333,44 +267,6 @@ internal sealed partial class VaultSecretSource : SecretSource
         }
     }
 
-    private async Task RenewLeaseAsync(VaultPathState path, CancellationToken cancellationToken)
-    {
-        var reply = await _api.SendAsync(
-            HttpMethod.Post,
-            "sys/leases/renew",
-            _session.Token,
-            new LeaseRenewRequest(path.LeaseId!, path.LeaseSeconds),
-            VaultJsonContext.Default.LeaseRenewRequest,
-            cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
-        if (reply.IsSuccess)
-        {
-            var granted = reply.Envelope?.LeaseDuration ?? 0;
-            // Granted (nearly) in full: keep the lease. Otherwise the max TTL is near: replace it.
-            if (granted * 10 >= path.LeaseSeconds * 9 && reply.Envelope!.Renewable)
-            {
-                path.LeaseExpiresAt = now + TimeSpan.FromSeconds(granted);
-                path.RenewAt = now + (TimeSpan.FromSeconds(granted) * 2 / 3);
-                Log.LeaseRenewed(_logger, path.Declared.Path, granted);
-                return;
-            }
-
-            Log.LeaseExhausted(_logger, path.Declared.Path, granted);
-        }
-        else if (VaultErrors.IsVaultWide(reply.Status))
-        {
-            throw VaultErrors.Unexpected($"the lease renewal of {path.Declared.Path} (sys/leases/renew)", reply);
-        }
-        else
-        {
-            Log.LeaseLost(_logger, path.Declared.Path, (int)reply.Status);
-        }
-
-        // The lease cannot be extended: read the path again so new credentials are published
-        // while the old ones still work.
-        await ReadAsync(path, strict: false, freshToken: false, cancellationToken).ConfigureAwait(false);
-    }
-
     private void SetEntries(VaultPathState path, List<KeyValuePair<string, string?>> entries, string? version)
     {
         if (!SameEntries(path.Entries, entries) || path.Failure is not null)
@@ -460,41 +356,5 @@ internal sealed partial class VaultSecretSource : SecretSource
         }
 
         Interlocked.Exchange(ref _nextDueTicks, next == DateTimeOffset.MaxValue ? long.MaxValue : next.UtcTicks);
-    }
-
-    private void RevokeLeases()
-    {
-        if (_session.Token is not { } token)
-        {
-            return;
-        }
-
-        using var budget = new CancellationTokenSource(RevokeBudget);
-        foreach (var path in _paths)
-        {
-            if (path.LeaseId is not { } leaseId)
-            {
-                continue;
-            }
-
-            try
-            {
-                var reply = _api.SendAsync(HttpMethod.Post, "sys/leases/revoke", token, new LeaseRevokeRequest(leaseId), VaultJsonContext.Default.LeaseRevokeRequest, budget.Token)
-                    .GetAwaiter().GetResult();
-                if (reply.IsSuccess)
-                {
-                    Log.LeaseRevoked(_logger, path.Declared.Path);
-                    path.ClearLease();
-                }
-                else
-                {
-                    Log.RevokeFailed(_logger, path.Declared.Path, VaultErrors.Describe(reply.Status));
-                }
-            }
-            catch (Exception ex) when (ex is SecretSourceException or OperationCanceledException)
-            {
-                Log.RevokeFailed(_logger, path.Declared.Path, ex is SecretSourceException ? ex.Message : "timed out");
-            }
-        }
     }
 }
