@@ -334,6 +334,11 @@ public sealed class FakeVault : IAsyncDisposable
                 return (403, """{"errors":["permission denied"]}""");
             }
 
+            if (path.StartsWith("secret/metadata/", StringComparison.Ordinal))
+            {
+                return ReadKv2Metadata(path["secret/metadata/".Length..]);
+            }
+
             if (path.StartsWith("secret/data/", StringComparison.Ordinal))
             {
                 return ReadKv2(path["secret/data/".Length..], query);
@@ -533,6 +538,38 @@ public sealed class FakeVault : IAsyncDisposable
             ["mount_type"] = "kv",
         }.ToJsonString();
         return (deleted ? 404 : 200, json);
+    }
+
+    private (int, string) ReadKv2Metadata(string path)
+    {
+        if (!_kv2.TryGetValue(path, out var versions))
+        {
+            return (404, """{"errors":[]}""");
+        }
+
+        var all = new JsonObject();
+        for (var i = 0; i < versions.Count; i++)
+        {
+            all[(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject
+            {
+                ["created_time"] = versions[i].CreatedAt.ToString("O"),
+                ["deletion_time"] = versions[i].DeletedAt?.ToString("O") ?? "",
+                ["destroyed"] = versions[i].Destroyed,
+            };
+        }
+
+        return (200, Envelope(new JsonObject
+        {
+            ["cas_required"] = false,
+            ["created_time"] = versions[0].CreatedAt.ToString("O"),
+            ["current_version"] = versions.Count,
+            ["delete_version_after"] = "0s",
+            ["max_versions"] = 0,
+            ["oldest_version"] = 0,
+            ["updated_time"] = versions[^1].CreatedAt.ToString("O"),
+            ["custom_metadata"] = null,
+            ["versions"] = all,
+        }));
     }
 
     private (int, string) IssueCredentials(string path, string token, DateTimeOffset now)

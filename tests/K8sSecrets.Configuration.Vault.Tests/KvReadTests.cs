@@ -120,6 +120,7 @@ public sealed class KvReadTests
         Assert.Equal(1, Volatile.Read(ref reloads));
         Assert.Equal(5, h.Vault.Count("secret/data/one"));
         Assert.Equal(5, h.Vault.Count("secret/data/two"));
+        Assert.Equal(0, h.Vault.CountStartingWith("secret/metadata/"));
         Assert.Equal(1, h.Vault.Count("auth/kubernetes/login"));
     }
 
