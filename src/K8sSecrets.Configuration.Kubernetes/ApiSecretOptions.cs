@@ -77,7 +77,7 @@ public sealed class ApiSecretOptions : SecretSourceOptions
 
     internal TimeSpan EffectiveIdleTimeout => WatchIdleTimeout ?? WatchTimeout + TimeSpan.FromSeconds(30);
 
-    internal void Validate()
+    internal void CheckSettings()
     {
         if (SecretNames.Count == 0 && string.IsNullOrWhiteSpace(LabelSelector))
         {

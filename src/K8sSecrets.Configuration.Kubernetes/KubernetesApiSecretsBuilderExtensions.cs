@@ -40,7 +40,7 @@ public static class KubernetesApiSecretsBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var options = new ApiSecretOptions();
         configure(options);
-        options.Validate();
+        options.CheckSettings();
         return builder.AddSource(context => new ApiSecretSource(options, context, connection: null));
     }
 }

@@ -1,0 +1,55 @@
+namespace K8sSecrets.Configuration.Vault;
+
+/// <summary>What the source knows of one declared path: how to read it, its last good fields, and its lease.</summary>
+internal sealed class VaultPathState(VaultSecretPath declared)
+{
+    public VaultSecretPath Declared { get; } = declared;
+
+    /// <summary>Gets or sets the KV engine version of the path's mount: 1, 2, or 0 for a non-KV engine; <see langword="null"/> until known.</summary>
+    public int? KvVersion { get; set; }
+
+    /// <summary>Gets or sets the API path read (below <c>/v1/</c>), with the version query when pinned.</summary>
+    public string ReadPath { get; set; } = declared.Path;
+
+    /// <summary>Gets or sets the path a policy must grant <c>read</c> on.</summary>
+    public string PolicyPath { get; set; } = declared.Path;
+
+    /// <summary>Gets or sets the fields last read, as snapshot names and values.</summary>
+    public List<KeyValuePair<string, string?>> Entries { get; set; } = [];
+
+    /// <summary>Gets or sets the KV version last read, for logs.</summary>
+    public string? Version { get; set; }
+
+    /// <summary>Gets or sets why the last read failed, or <see langword="null"/> when it did not.</summary>
+    public string? Failure { get; set; }
+
+    /// <summary>Gets or sets when the path is read next; <see cref="DateTimeOffset.MinValue"/> means now.</summary>
+    public DateTimeOffset NextReadAt { get; set; } = DateTimeOffset.MinValue;
+
+    /// <summary>Gets or sets how many reads in a row failed with a status that concerns this path only.</summary>
+    public int TransientFailures { get; set; }
+
+    public string? LeaseId { get; set; }
+
+    public long LeaseSeconds { get; set; }
+
+    public DateTimeOffset LeaseExpiresAt { get; set; }
+
+    /// <summary>Gets or sets when the lease is renewed next.</summary>
+    public DateTimeOffset RenewAt { get; set; } = DateTimeOffset.MaxValue;
+
+    /// <summary>Gets or sets the token generation the lease was obtained under; leases die with their token.</summary>
+    public int TokenGeneration { get; set; }
+
+    public bool HasLease => LeaseId is not null;
+
+    /// <summary>Gets the name a failure is recorded under: the section, else the path.</summary>
+    public string FailureName => Declared.Section ?? Declared.Path;
+
+    public void ClearLease()
+    {
+        LeaseId = null;
+        LeaseSeconds = 0;
+        RenewAt = DateTimeOffset.MaxValue;
+    }
+}

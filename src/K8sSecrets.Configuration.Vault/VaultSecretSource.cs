@@ -1,0 +1,360 @@
+using System.Net;
+using System.Text.Json;
+using K8sSecrets.Configuration.Vault.Http;
+using Microsoft.Extensions.Logging;
+
+namespace K8sSecrets.Configuration.Vault;
+
+/// <summary>
+/// Reads Vault paths on the engine's loop. Each <see cref="LoadAsync"/> does only what is due: the
+/// token's login or renewal, lease renewals, and the reads of paths whose poll (or lease end) has
+/// come; <see cref="PollInterval"/> is the time until the earliest of those.
+/// </summary>
+internal sealed partial class VaultSecretSource : SecretSource
+{
+    private const double PollJitter = 0.1;
+    private static readonly TimeSpan MaxWait = TimeSpan.FromHours(12);
+    private static readonly TimeSpan RevokeBudget = TimeSpan.FromSeconds(5);
+
+    private readonly VaultSecretOptions _options;
+    private readonly IVaultApi _api;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly VaultTokenSession _session;
+    private readonly VaultPathState[] _paths;
+    private readonly Dictionary<string, int> _mounts;
+    private bool _loaded;
+    private bool _dirty;
+    private volatile bool _failed;
+    private long _nextDueTicks = long.MaxValue;
+
+    public VaultSecretSource(string name, VaultSecretOptions options, VaultAuthMethod auth, IVaultApi api, SecretSourceContext context)
+        : base("vault", name, options)
+    {
+        _options = options;
+        _api = api;
+        _time = context.TimeProvider;
+        _logger = context.LoggerFactory.CreateLogger<VaultSecretSource>();
+        _session = new VaultTokenSession(auth, api, _time, _logger);
+        _paths = [.. options.Secrets.Select(static s => new VaultPathState(s))];
+        _mounts = new Dictionary<string, int>(options.KvVersions, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Gets the time until the next due action, or <see langword="null"/> after a failed load so that
+    /// the engine's backoff (and any Retry-After) decides the next attempt.
+    /// </summary>
+    public override TimeSpan? PollInterval
+    {
+        get
+        {
+            if (_failed)
+            {
+                return null;
+            }
+
+            var next = Interlocked.Read(ref _nextDueTicks);
+            if (next == long.MaxValue)
+            {
+                return _options.PollInterval;
+            }
+
+            var wait = new DateTimeOffset(next, TimeSpan.Zero) - _time.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxWait ? MaxWait : wait;
+        }
+    }
+
+    public override async ValueTask<SecretSnapshot?> LoadAsync(bool force, CancellationToken cancellationToken)
+    {
+        var succeeded = false;
+        try
+        {
+            var snapshot = await LoadCoreAsync(force, cancellationToken).ConfigureAwait(false);
+            succeeded = true;
+            return snapshot;
+        }
+        finally
+        {
+            _failed = !succeeded;
+            UpdateNextDue();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            if (_options.RevokeLeasesOnDispose)
+            {
+                RevokeLeases();
+            }
+
+            _api.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async Task<SecretSnapshot?> LoadCoreAsync(bool force, CancellationToken cancellationToken)
+    {
+        var strict = !_loaded && !Options.Optional;
+        var generation = _session.Generation;
+        await _session.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var freshToken = _session.Generation != generation;
+
+        foreach (var path in _paths)
+        {
+            if (path.KvVersion is null)
+            {
+                await ResolveMountAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+
+            var now = _time.GetUtcNow();
+            if (ReadDue(path, now) || (force && !path.HasLease))
+            {
+                if (path.HasLease && path.TokenGeneration != _session.Generation)
+                {
+                    Log.LeaseOrphaned(_logger, path.Declared.Path);
+                }
+
+                await ReadAsync(path, strict, freshToken, cancellationToken).ConfigureAwait(false);
+            }
+            else if (path.HasLease && now >= path.RenewAt)
+            {
+                await RenewLeaseAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var first = !_loaded;
+        _loaded = true;
+        if (!_dirty && !first)
+        {
+            return null;
+        }
+
+        _dirty = false;
+        return BuildSnapshot();
+    }
+
+    /// <summary>A path is due when its time came, or when its lease belongs to a token that was replaced.</summary>
+    private bool ReadDue(VaultPathState path, DateTimeOffset now)
+        => now >= path.NextReadAt || (path.HasLease && path.TokenGeneration != _session.Generation);
+
+    private async Task ReadAsync(VaultPathState path, bool strict, bool freshToken, CancellationToken cancellationToken)
+    {
+        var reply = await _api.SendAsync(HttpMethod.Get, path.ReadPath, _session.Token, cancellationToken).ConfigureAwait(false);
+        if (reply.Status == HttpStatusCode.Forbidden && !freshToken
+            && await _session.RecoverFromForbiddenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            reply = await _api.SendAsync(HttpMethod.Get, path.ReadPath, _session.Token, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = _time.GetUtcNow();
+        if (reply.IsSuccess)
+        {
+            Accept(path, reply.Envelope, now);
+            return;
+        }
+
+        if (reply.Status == HttpStatusCode.NotFound)
+        {
+            var deleted = path.KvVersion == 2 && IsDeletedVersion(reply.Envelope);
+            if (strict)
+            {
+                throw new SecretSourceException(
+                    $"Vault has no secret at '{path.Declared.Path}' ({(deleted ? "404: its latest version is deleted or destroyed" : "404 not found")}), read at {path.PolicyPath} with {_session.Description}. "
+                    + $"Check the path; the token's policy needs the \"read\" capability on \"{path.PolicyPath}\".")
+                { IsTransient = false };
+            }
+
+            if (path.Entries.Count > 0 || path.HasLease)
+            {
+                Log.PathAbsent(_logger, path.Declared.Path, deleted);
+            }
+
+            SetEntries(path, [], version: null);
+            path.ClearLease();
+            path.Failure = null;
+            path.TransientFailures = 0;
+            path.NextReadAt = NextPoll(now);
+            return;
+        }
+
+        if (VaultErrors.IsTransient(reply.Status) && (strict || VaultErrors.IsVaultWide(reply.Status)))
+        {
+            throw VaultErrors.Unexpected($"a read of {path.PolicyPath}", reply);
+        }
+
+        if (VaultErrors.IsTransient(reply.Status))
+        {
+            // Only this path is in trouble: the others are still read and published, and this one
+            // keeps its last good values and is tried again with its own backoff.
+            path.ClearLease();
+            path.Failure = $"Vault answered {VaultErrors.Describe(reply.Status)} to a read of '{path.PolicyPath}'; the last good values stay.";
+            path.NextReadAt = now + PathBackoff(++path.TransientFailures);
+            _dirty = true;
+            return;
+        }
+
+        var reason = reply.Status == HttpStatusCode.Forbidden
+            ? $"Vault denied reading '{path.Declared.Path}' (403 permission denied) with {_session.Description}. The token's policy needs the \"read\" capability on \"{path.PolicyPath}\"."
+            : $"Vault answered {VaultErrors.Describe(reply.Status)} to a read of '{path.PolicyPath}' with {_session.Description}.";
+        if (strict)
+        {
+            throw new SecretSourceException(reason) { IsTransient = false };
+        }
+
+        // A lease whose path can no longer be read is not renewed either: the last good
+        // credentials stay published until they run out, and the path is tried again at each poll.
+        path.ClearLease();
+        path.Failure = reason;
+        path.NextReadAt = NextPoll(now);
+        _dirty = true;
+    }
+
+    private void Accept(VaultPathState path, VaultEnvelope? envelope, DateTimeOffset now)
+    {
+        if (envelope?.Data is not { ValueKind: JsonValueKind.Object } data)
+        {
+            throw new SecretSourceException($"invalid response from Vault at {path.PolicyPath}: it holds no data object.") { IsTransient = true };
+        }
+
+        var prefix = path.Declared.Section?.Replace(':', '/');
+        string? version = null;
+        JsonElement fields = data;
+        if (path.KvVersion == 2)
+        {
+            if (!data.TryGetProperty("data", out fields) || fields.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            {
+                throw new SecretSourceException($"invalid response from Vault at {path.PolicyPath}: it holds no data.data object.") { IsTransient = true };
+            }
+
+            if (data.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+                && metadata.TryGetProperty("version", out var v) && v.TryGetInt64(out var number))
+            {
+                version = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        SetEntries(path, VaultJsonFlattener.Flatten(fields, prefix), version);
+        path.Failure = null;
+        path.TransientFailures = 0;
+        if (envelope.LeaseId is { Length: > 0 } leaseId && envelope.LeaseDuration > 0)
+        {
+            var duration = TimeSpan.FromSeconds(envelope.LeaseDuration);
+            path.LeaseId = leaseId;
+            path.LeaseSeconds = envelope.LeaseDuration;
+            path.LeaseExpiresAt = now + duration;
+            path.TokenGeneration = _session.Generation;
+            if (envelope.Renewable)
+            {
+                path.RenewAt = now + (duration * 2 / 3);
+                path.NextReadAt = DateTimeOffset.MaxValue;
+            }
+            else
+            {
+                // Cannot be renewed: read again (new credentials) well before it runs out.
+                path.RenewAt = DateTimeOffset.MaxValue;
+                path.NextReadAt = now + (duration * 2 / 3);
+            }
+
+            Log.LeaseObtained(_logger, path.Declared.Path, envelope.LeaseDuration, envelope.Renewable);
+        }
+        else
+        {
+            path.ClearLease();
+            path.NextReadAt = NextPoll(now);
+        }
+    }
+
+    private void SetEntries(VaultPathState path, List<KeyValuePair<string, string?>> entries, string? version)
+    {
+        if (!SameEntries(path.Entries, entries) || path.Failure is not null)
+        {
+            _dirty = true;
+        }
+
+        path.Entries = entries;
+        path.Version = version;
+    }
+
+    private static bool SameEntries(List<KeyValuePair<string, string?>> left, List<KeyValuePair<string, string?>> right)
+    {
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < left.Count; i++)
+        {
+            if (!string.Equals(left[i].Key, right[i].Key, StringComparison.Ordinal)
+                || !string.Equals(left[i].Value, right[i].Value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsDeletedVersion(VaultEnvelope? envelope)
+        => envelope?.Data is { ValueKind: JsonValueKind.Object } data
+            && data.TryGetProperty("metadata", out var metadata)
+            && metadata.ValueKind == JsonValueKind.Object
+            && ((metadata.TryGetProperty("destroyed", out var destroyed) && destroyed.ValueKind == JsonValueKind.True)
+                || (metadata.TryGetProperty("deletion_time", out var deleted) && deleted.ValueKind == JsonValueKind.String && deleted.GetString() is { Length: > 0 }));
+
+    private SecretSnapshot BuildSnapshot()
+    {
+        var snapshot = NewSnapshot();
+        List<string>? versions = null;
+        foreach (var path in _paths)
+        {
+            foreach (var (name, value) in path.Entries)
+            {
+                snapshot.Add(name, value);
+            }
+
+            if (path.Failure is { } failure)
+            {
+                snapshot.AddFailure(path.FailureName, failure);
+            }
+
+            if (path.Version is { } version)
+            {
+                (versions ??= []).Add(path.Declared.Path + "@" + version);
+            }
+        }
+
+        snapshot.Version = versions is null ? null : string.Join(",", versions);
+        return snapshot;
+    }
+
+    /// <summary>1 s doubling per failure, capped at the poll interval (and 2 minutes), jittered down by up to half.</summary>
+    private TimeSpan PathBackoff(int failures)
+    {
+        var cap = Math.Min(_options.PollInterval.TotalSeconds, 120);
+        var ceiling = Math.Min(Math.Pow(2, Math.Min(failures - 1, 16)), cap);
+        return TimeSpan.FromSeconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private DateTimeOffset NextPoll(DateTimeOffset now)
+        => now + (_options.PollInterval * (1 - (PollJitter * Random.Shared.NextDouble())));
+
+    private void UpdateNextDue()
+    {
+        var next = _session.RenewAt;
+        foreach (var path in _paths)
+        {
+            var due = path.HasLease && path.TokenGeneration != _session.Generation
+                ? DateTimeOffset.MinValue
+                : path.NextReadAt < path.RenewAt ? path.NextReadAt : path.RenewAt;
+            if (due < next)
+            {
+                next = due;
+            }
+        }
+
+        Interlocked.Exchange(ref _nextDueTicks, next == DateTimeOffset.MaxValue ? long.MaxValue : next.UtcTicks);
+    }
+}

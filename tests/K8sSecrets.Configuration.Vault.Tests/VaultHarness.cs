@@ -1,0 +1,69 @@
+using K8sSecrets.Configuration.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace K8sSecrets.Configuration.Vault.Tests;
+
+/// <summary>One test's world: a fake Vault, a fake clock the engine and Vault share, captured logs, a service-account token file.</summary>
+public sealed class VaultHarness : IAsyncDisposable
+{
+    public const string Jwt = "eyJhbGciOiJSUzI1NiJ9.jwt-one-SENTINEL-JWT";
+
+    private readonly List<IConfigurationRoot> _configs = [];
+    private readonly string _folder = Directory.CreateTempSubdirectory("vault-tests-").FullName;
+
+    private VaultHarness(FakeVault vault, TestClock clock)
+    {
+        Vault = vault;
+        Clock = clock;
+        JwtPath = Path.Combine(_folder, "token");
+        File.WriteAllText(JwtPath, Jwt + "\n");
+    }
+
+    public TestClock Clock { get; }
+
+    public FakeVault Vault { get; }
+
+    public LogCapture Logs { get; } = new();
+
+    public string JwtPath { get; }
+
+    public string Folder => _folder;
+
+    public static async Task<VaultHarness> StartAsync()
+    {
+        var clock = new TestClock();
+        return new VaultHarness(await FakeVault.StartAsync(clock), clock);
+    }
+
+    /// <summary>Builds configuration with one Vault source using Kubernetes auth, unless <paramref name="configure"/> picks another.</summary>
+    public IConfigurationRoot Build(Action<VaultSecretOptions> configure)
+    {
+        var config = new ConfigurationBuilder().AddKubernetesSecrets(secrets => Configure(secrets, configure)).Build();
+        _configs.Add(config);
+        return config;
+    }
+
+    public void Configure(KubernetesSecretsBuilder secrets, Action<VaultSecretOptions> configure)
+    {
+        secrets.TimeProvider = Clock;
+        secrets.LoggerFactory = Logs.Factory;
+        secrets.FromVault(vault =>
+        {
+            vault.Address = Vault.Address;
+            vault.UseKubernetesAuth("payments", jwtPath: JwtPath);
+            configure(vault);
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var config in _configs)
+        {
+            (config as IDisposable)?.Dispose();
+        }
+
+        await Vault.DisposeAsync();
+        Logs.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
