@@ -72,8 +72,9 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
         if (outcome.Failure is { } failure && !Source.Options.Optional)
         {
             Source.Dispose();
+            // A foreign exception's text (and so its inner chain) may hold a response body: name its type only.
             throw failure as SecretSourceException
-                ?? new SecretSourceException($"Could not load the secrets of {Source}: {failure.GetType().Name}. See the inner exception.", failure);
+                ?? new SecretSourceException($"Could not load the secrets of {Source}: {Describe(failure)}.");
         }
 
         SecretsTelemetry.Track(this);

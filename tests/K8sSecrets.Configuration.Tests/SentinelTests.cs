@@ -52,7 +52,8 @@ public sealed class SentinelTests
                 s.AddSource(_ => source);
             })
             .Build());
-        Assert.DoesNotContain(Sentinel, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Sentinel, error.ToString(), StringComparison.Ordinal);
+        Assert.Null(error.InnerException);
         logs.AssertNoSentinel(Sentinel);
         Assert.Contains(logs.Records, r => r.Message.Contains(nameof(HttpRequestException), StringComparison.Ordinal));
     }
