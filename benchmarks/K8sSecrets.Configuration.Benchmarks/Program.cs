@@ -1,10 +1,17 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using K8sSecrets.Configuration.Benchmarks;
 
-// "latency" runs the rotation-latency and idle probe; anything else goes to BenchmarkDotNet.
+// "latency" runs the rotation-latency and idle probe, "api" the Kubernetes API (FromApi) probe;
+// anything else goes to BenchmarkDotNet.
 if (args is ["latency", ..])
 {
-    return await LatencyProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 25);
+    return await LatencyProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 25);
+}
+
+if (args is ["api", ..])
+{
+    return await ApiProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(LoadBenchmarks).Assembly).Run(args);
