@@ -149,8 +149,10 @@ public sealed class WatchLoopTests
         Assert.True(h.Provider.GetHealth().IsHealthy);
     }
 
-    [Fact]
-    public async Task Clean_end_watches_again_from_the_last_resource_version()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_watch_that_ends_cleanly_or_drops_resumes_from_the_last_resource_version(bool drop)
     {
         await using var h = await StartAsync();
         h.Server.Put(Ns, "db", ("password", "one"));
@@ -159,7 +161,14 @@ public sealed class WatchLoopTests
         var rv = h.Server.Put(Ns, "db", ("password", "two"));
         await Eventually.HoldsAsync(() => config["password"] == "two", "the change is visible");
 
-        h.Server.EndWatches();
+        if (drop)
+        {
+            h.Server.DropWatches();
+        }
+        else
+        {
+            h.Server.EndWatches();
+        }
 
         await h.WatchingAsync(2);
         Assert.Equal(rv, h.Server.Watches.Last().ResourceVersion);
@@ -243,25 +252,6 @@ public sealed class WatchLoopTests
         await Eventually.HoldsAsync(() => config["password"] == "two", "the real change is visible");
         Assert.Equal(1, h.Changes);
         Assert.Equal(1, Volatile.Read(ref reloads));
-    }
-
-    [Fact]
-    public async Task Dropped_connection_resumes_from_the_last_resource_version()
-    {
-        await using var h = await StartAsync();
-        h.Server.Put(Ns, "db", ("password", "one"));
-        var config = h.Build(o => o.SecretNames.Add("db"));
-        await h.WatchingAsync();
-        var rv = h.Server.Put(Ns, "db", ("password", "two"));
-        await Eventually.HoldsAsync(() => config["password"] == "two", "the change is visible");
-
-        h.Server.DropWatches();
-
-        await h.WatchingAsync(2);
-        Assert.Equal(rv, h.Server.Watches.Last().ResourceVersion);
-        Assert.Single(h.Server.Lists);
-        h.Server.Put(Ns, "db", ("password", "three"));
-        await Eventually.HoldsAsync(() => config["password"] == "three", "the new watch delivers");
     }
 
     [Fact]
