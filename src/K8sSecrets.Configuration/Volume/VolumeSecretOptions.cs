@@ -30,6 +30,9 @@ public sealed class VolumeSecretOptions : SecretSourceOptions
     /// <value>The default is 250 milliseconds.</value>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Creates the file watcher; a test seam for watchers that cannot start or that fail.</summary>
+    internal Func<string, FileSystemWatcher>? WatcherFactory { get; set; }
+
     internal void CheckSettings()
     {
         if (PollingInterval <= TimeSpan.Zero)

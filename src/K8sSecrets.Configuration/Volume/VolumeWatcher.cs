@@ -54,11 +54,9 @@ internal sealed partial class VolumeWatcher(string root, VolumeSecretOptions opt
             FileSystemWatcher? watcher = null;
             try
             {
-                watcher = new FileSystemWatcher(root)
-                {
-                    IncludeSubdirectories = recursive,
-                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.Attributes,
-                };
+                watcher = options.WatcherFactory?.Invoke(root) ?? new FileSystemWatcher(root);
+                watcher.IncludeSubdirectories = recursive;
+                watcher.NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.Attributes;
                 watcher.Created += OnChanged;
                 watcher.Changed += OnChanged;
                 watcher.Deleted += OnChanged;

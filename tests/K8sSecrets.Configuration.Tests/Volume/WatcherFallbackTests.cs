@@ -1,0 +1,70 @@
+using K8sSecrets.Configuration.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace K8sSecrets.Configuration.Tests;
+
+/// <summary>The polling fallback when the file watcher cannot start (inotify limits) or fails later.</summary>
+public sealed class WatcherFallbackTests
+{
+    [Fact]
+    public async Task A_watcher_that_cannot_start_falls_back_to_polling_and_says_so()
+    {
+        using var volume = new KubeletVolume();
+        volume.Write(("password", "1"));
+        var time = new FakeTimeProvider();
+        using var harness = new VolumeHarness(
+            volume.Root,
+            v => v.WatcherFactory = _ => throw new IOException("The configured user limit (128) on the number of inotify instances has been reached."),
+            s => s.TimeProvider = time);
+
+        Assert.Equal(TimeSpan.FromSeconds(2), harness.Provider.Source.PollInterval);
+        var warning = Assert.Single(harness.Logs.Records, r => r.Id.Name == "WatcherUnavailable");
+        Assert.Contains("inotify", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(volume.Root, warning.Message, StringComparison.Ordinal);
+
+        volume.Write(("password", "2"));
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(500));
+                return harness.Root["password"] == "2";
+            },
+            "polling picks up the rotation");
+    }
+
+    [Fact]
+    public async Task A_watcher_that_fails_later_is_logged_and_replaced_at_the_next_read()
+    {
+        using var volume = new KubeletVolume();
+        volume.Write(("password", "1"));
+        var time = new FakeTimeProvider();
+        var watchers = new List<FailingWatcher>();
+        using var harness = new VolumeHarness(
+            volume.Root,
+            v => v.WatcherFactory = root =>
+            {
+                var watcher = new FailingWatcher(root);
+                lock (watchers)
+                {
+                    watchers.Add(watcher);
+                }
+
+                return watcher;
+            },
+            s => s.TimeProvider = time);
+        Assert.Null(harness.Provider.Source.PollInterval);
+
+        watchers[0].Fail();
+        Assert.Contains(harness.Logs.Records, r => r.Id.Name == "WatcherFailed");
+
+        // The failure asks for a read; that read starts a new watcher, so the rotation is seen without polling.
+        await Eventually.HoldsAsync(() => { lock (watchers) { return watchers.Count == 2; } }, "a new watcher replaces the failed one");
+        volume.Write(("password", "2"));
+        await Eventually.HoldsAsync(() => harness.Root["password"] == "2", "the new watcher sees the rotation");
+    }
+
+    private sealed class FailingWatcher(string path) : FileSystemWatcher(path)
+    {
+        public void Fail() => OnError(new ErrorEventArgs(new InternalBufferOverflowException("simulated overflow")));
+    }
+}
