@@ -16,14 +16,7 @@ internal static class WatchBackoff
     /// <param name="random">A random number in [0, 1).</param>
     public static TimeSpan Delay(int failures, bool dropped, ApiSecretOptions options, double random)
     {
-        var backoff = TimeSpan.Zero;
-        if (failures > 0)
-        {
-            var doublings = Math.Min(failures - 1, 30);
-            var ceiling = Math.Min(options.MaxRetryDelay.TotalMilliseconds, options.MinRetryDelay.TotalMilliseconds * Math.Pow(2, doublings));
-            backoff = TimeSpan.FromMilliseconds(ceiling * (0.5 + (0.5 * random)));
-        }
-
+        var backoff = failures > 0 ? RetryBackoff.Delay(failures, options.MinRetryDelay, options.MaxRetryDelay, random) : TimeSpan.Zero;
         var spread = dropped ? TimeSpan.FromMilliseconds(options.ReconnectSpread.TotalMilliseconds * random) : TimeSpan.Zero;
         return backoff > spread ? backoff : spread;
     }

@@ -13,6 +13,7 @@ namespace K8sSecrets.Configuration.Vault;
 internal sealed partial class VaultSecretSource : SecretSource
 {
     private const double PollJitter = 0.1;
+    private static readonly TimeSpan MaxPathBackoff = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan MaxWait = TimeSpan.FromHours(12);
     private static readonly TimeSpan RevokeBudget = TimeSpan.FromSeconds(5);
 
@@ -331,12 +332,11 @@ internal sealed partial class VaultSecretSource : SecretSource
     }
 
     /// <summary>1 s doubling per failure, capped at the poll interval (and 2 minutes), jittered down by up to half.</summary>
-    private TimeSpan PathBackoff(int failures)
-    {
-        var cap = Math.Min(_options.PollInterval.TotalSeconds, 120);
-        var ceiling = Math.Min(Math.Pow(2, Math.Min(failures - 1, 16)), cap);
-        return TimeSpan.FromSeconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
-    }
+    private TimeSpan PathBackoff(int failures) => RetryBackoff.Delay(
+        failures,
+        TimeSpan.FromSeconds(1),
+        _options.PollInterval < MaxPathBackoff ? _options.PollInterval : MaxPathBackoff,
+        Random.Shared.NextDouble());
 
     private DateTimeOffset NextPoll(DateTimeOffset now)
         => now + (_options.PollInterval * (1 - (PollJitter * Random.Shared.NextDouble())));
