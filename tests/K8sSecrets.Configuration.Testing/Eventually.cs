@@ -3,7 +3,7 @@ namespace K8sSecrets.Configuration.Testing;
 /// <summary>Bounded real waits: poll a condition until it holds or a deadline passes.</summary>
 public static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<bool> TrueAsync(Func<bool> condition, TimeSpan? timeout = null)
     {
