@@ -16,18 +16,8 @@ public sealed class ReconnectTests
     public async Task Watch_ended_early_waits_a_random_spread_before_reconnecting()
     {
         await using var h = await StartAsync();
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         h.Server.Put(Ns, "db", ("password", "one"));
-        var config = h.Build(secrets =>
-        {
-            secrets.TimeProvider = time;
-            secrets.FromApi(o =>
-            {
-                h.Fast(o);
-                o.SecretNames.Add("db");
-                o.ReconnectSpread = TimeSpan.FromMinutes(1);
-            });
-        });
+        var (time, config) = BuildOnFakeClock(h, reconnectSpread: TimeSpan.FromMinutes(1));
         await h.WatchingAsync();
 
         h.Server.EndWatches(); // long before the watch's timeout: an API server going away
@@ -44,18 +34,8 @@ public sealed class ReconnectTests
     public async Task Watch_ended_at_its_timeout_is_renewed_at_once()
     {
         await using var h = await StartAsync();
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         h.Server.Put(Ns, "db", ("password", "one"));
-        h.Build(secrets =>
-        {
-            secrets.TimeProvider = time;
-            secrets.FromApi(o =>
-            {
-                h.Fast(o);
-                o.SecretNames.Add("db");
-                o.ReconnectSpread = TimeSpan.FromHours(1);
-            });
-        });
+        var (time, _) = BuildOnFakeClock(h, reconnectSpread: TimeSpan.FromHours(1));
         await h.WatchingAsync();
 
         time.Advance(TimeSpan.FromMinutes(5)); // the server's timeoutSeconds has passed
@@ -70,18 +50,8 @@ public sealed class ReconnectTests
     public async Task Quiet_watch_cut_off_after_it_was_established_is_not_a_failure()
     {
         await using var h = await StartAsync();
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         h.Server.Put(Ns, "db", ("password", "one"));
-        var config = h.Build(secrets =>
-        {
-            secrets.TimeProvider = time;
-            secrets.FromApi(o =>
-            {
-                h.Fast(o);
-                o.SecretNames.Add("db");
-                o.ReconnectSpread = TimeSpan.FromMinutes(1);
-            });
-        });
+        var (time, config) = BuildOnFakeClock(h, reconnectSpread: TimeSpan.FromMinutes(1));
         await h.WatchingAsync();
         time.Advance(TimeSpan.FromSeconds(30)); // open, quiet, no event yet
 
@@ -109,6 +79,23 @@ public sealed class ReconnectTests
         await Eventually.HoldsAsync(() => h.Server.Lists.Count() == 2, "the informer listed again after the 410");
         await Eventually.HoldsAsync(() => config["password"] == "two", "the value is current");
         Assert.DoesNotContain(h.Logs.Records, r => r.Id.Id == 304);
+    }
+
+    /// <summary>Watches the Secret "db" with fast retries, a fake clock, and the given reconnect spread.</summary>
+    private static (FakeTimeProvider Time, IConfigurationRoot Config) BuildOnFakeClock(ApiHarness h, TimeSpan reconnectSpread)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var config = h.Build(secrets =>
+        {
+            secrets.TimeProvider = time;
+            secrets.FromApi(o =>
+            {
+                h.Fast(o);
+                o.SecretNames.Add("db");
+                o.ReconnectSpread = reconnectSpread;
+            });
+        });
+        return (time, config);
     }
 
     [Fact]
