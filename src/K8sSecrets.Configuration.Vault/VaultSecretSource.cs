@@ -237,7 +237,7 @@ internal sealed partial class VaultSecretSource : SecretSource
             }
         }
 
-        SetEntries(path, VaultJsonFlattener.Flatten(fields, prefix), version);
+        SetEntries(path, SecretJson.Flatten(fields, prefix), version);
         path.Failure = null;
         path.TransientFailures = 0;
         if (envelope.LeaseId is { Length: > 0 } leaseId && envelope.LeaseDuration > 0)

@@ -1,13 +1,20 @@
+using System.Globalization;
 using System.Text.Json;
 
-namespace K8sSecrets.Configuration.Vault;
+namespace K8sSecrets.Configuration;
 
 /// <summary>
-/// Turns a secret's JSON fields into snapshot names joined by <c>/</c> (which become <c>:</c> in
-/// configuration keys): objects nest, arrays are indexed from 0, scalars keep their JSON text.
+/// The one JSON flattening every source uses: a JSON object becomes snapshot names joined by
+/// <c>/</c> (which become <c>:</c> in configuration keys); objects nest, arrays are indexed from
+/// 0, strings keep their text, <c>null</c> stays <see langword="null"/>, and numbers and booleans
+/// keep their JSON spelling (<c>5432</c>, <c>1.5</c>, <c>true</c>).
 /// </summary>
-internal static class VaultJsonFlattener
+public static class SecretJson
 {
+    /// <summary>Flattens the fields of a JSON object; any other JSON value gives no entries.</summary>
+    /// <param name="fields">The JSON object, for example a Vault secret's data or an AWS <c>SecretString</c>.</param>
+    /// <param name="prefix">A name every entry is placed under (joined with <c>/</c>), or <see langword="null"/>.</param>
+    /// <returns>The names and values, in document order.</returns>
     public static List<KeyValuePair<string, string?>> Flatten(JsonElement fields, string? prefix)
     {
         var entries = new List<KeyValuePair<string, string?>>();
@@ -37,7 +44,7 @@ internal static class VaultJsonFlattener
                 var index = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    Visit(item, Join(name, index.ToString(System.Globalization.CultureInfo.InvariantCulture)), entries);
+                    Visit(item, Join(name, index.ToString(CultureInfo.InvariantCulture)), entries);
                     index++;
                 }
 
@@ -49,7 +56,6 @@ internal static class VaultJsonFlattener
                 entries.Add(new(name, null));
                 break;
             default:
-                // Numbers and booleans keep their JSON spelling: 5432, 1.5, true.
                 entries.Add(new(name, value.GetRawText()));
                 break;
         }
