@@ -32,6 +32,14 @@ public sealed class KubernetesSecretsBuilder
     /// <value>The default is 2 minutes. Each delay is jittered down by up to half.</value>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Gets or sets the longest <c>Retry-After</c> a store is obeyed for; a store asking for longer
+    /// (a misbehaving proxy's <c>Retry-After: 86400</c>) is read again after this.
+    /// </summary>
+    /// <value>The default is 10 minutes. No wait of the library is ever longer than
+    /// <see cref="SecretRetryPolicy.LongestWait"/> (one day).</value>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Adds a Secret mounted as a volume (or any folder of one-file-per-key secrets).</summary>
     /// <param name="path">The mount folder, for example <c>/var/run/secrets/app</c>.</param>
     /// <returns>This builder.</returns>
@@ -67,17 +75,17 @@ public sealed class KubernetesSecretsBuilder
 
     internal RefreshSettings BuildSettings()
     {
-        if (MinRetryDelay <= TimeSpan.Zero || MaxRetryDelay < MinRetryDelay)
+        SecretRetryPolicy.CheckWait(MinRetryDelay, nameof(MinRetryDelay));
+        SecretRetryPolicy.CheckWait(MaxRetryDelay, nameof(MaxRetryDelay));
+        SecretRetryPolicy.CheckWait(MaxRetryAfter, nameof(MaxRetryAfter));
+        if (MaxRetryDelay < MinRetryDelay)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(MinRetryDelay),
-                "MinRetryDelay must be positive and no larger than MaxRetryDelay.");
+            throw new ArgumentOutOfRangeException(nameof(MinRetryDelay), MinRetryDelay, "MinRetryDelay must be no larger than MaxRetryDelay.");
         }
 
         return new RefreshSettings(
             LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             TimeProvider ?? TimeProvider.System,
-            MinRetryDelay,
-            MaxRetryDelay);
+            new SecretRetryPolicy(MinRetryDelay, MaxRetryDelay, MaxRetryAfter));
     }
 }

@@ -8,5 +8,5 @@ internal sealed class SecretsConfigurationSource(
     RefreshSettings settings) : IConfigurationSource
 {
     public IConfigurationProvider Build(IConfigurationBuilder builder)
-        => new SecretsConfigurationProvider(factory(settings.CreateContext()), settings);
+        => new SecretsConfigurationProvider(factory(settings.CreateContext()), settings, builder);
 }
