@@ -54,11 +54,12 @@ internal sealed class VolumeSecretSource : SecretSource
         if (_options.ReloadOnChange)
         {
             // A kubelet swap is atomic and read at once; a plain folder is read once it has been quiet.
-            _watcher = new VolumeWatcher(Name, _options, () => signals.RequestRefresh(_isKubelet ? TimeSpan.Zero : _options.Debounce), _logger);
+            void Changed() => signals.RequestRefresh(_isKubelet ? TimeSpan.Zero : _options.Debounce);
+            _watcher = new VolumeWatcher(Name, _options, Changed, _logger);
             _watcher.EnsureWatching(recursive: !_isKubelet);
 
             // A change between the first read and the start of watching would go unseen: check once more.
-            signals.RequestRefresh();
+            Changed();
         }
     }
 
