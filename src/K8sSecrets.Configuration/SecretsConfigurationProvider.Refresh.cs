@@ -25,7 +25,13 @@ public sealed partial class SecretsConfigurationProvider
         {
             try
             {
-                var notified = await _signal.WaitAsync(NextDelay(), _time, stopping).ConfigureAwait(false);
+                var wake = await _signal.WaitAsync(NextDelay(), _time, stopping).ConfigureAwait(false);
+                if (wake == Wake.Rescheduled)
+                {
+                    continue;
+                }
+
+                var notified = wake == Wake.Requested;
                 if (notified)
                 {
                     await DebounceAsync(stopping).ConfigureAwait(false);
@@ -91,7 +97,7 @@ public sealed partial class SecretsConfigurationProvider
         var quiet = _signal.TakeQuiet();
         for (var round = 0; round < MaxDebounceRounds && quiet > TimeSpan.Zero; round++)
         {
-            if (!await _signal.WaitAsync(quiet, _time, stopping).ConfigureAwait(false))
+            if (await _signal.WaitAsync(quiet, _time, stopping).ConfigureAwait(false) == Wake.Timeout)
             {
                 return;
             }
@@ -254,6 +260,9 @@ public sealed partial class SecretsConfigurationProvider
         {
             LogFailure(failures, description, exception is SecretSourceException { IsTransient: false });
         }
+
+        // A read that failed outside the loop (a forced refresh, Reload()) needs a retry the loop has not planned.
+        _signal.Reschedule();
 
         TagList tags = SecretsTelemetry.Tags(Source, "failed");
         SecretsTelemetry.Refreshes.Add(1, tags);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace K8sSecrets.Configuration.Tests;
 
+[Collection("engine")]
 public sealed class RefreshEngineTests
 {
     [Fact]
