@@ -10,6 +10,7 @@ namespace K8sSecrets.Configuration;
 public sealed class KubernetesSecretsBuilder
 {
     private readonly List<Func<SecretSourceContext, SecretSource>> _factories = [];
+    private readonly List<Action<SecretsConfigurationProvider>> _providerCallbacks = [];
 
     internal KubernetesSecretsBuilder()
     {
@@ -71,7 +72,23 @@ public sealed class KubernetesSecretsBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds a callback that runs for every provider this builder's sources create, each time the
+    /// configuration is built and before the provider first loads. Packages that extend the builder
+    /// use it to attach behaviour to its providers (for example a restart rule).
+    /// </summary>
+    /// <param name="callback">Receives each new provider.</param>
+    /// <returns>This builder.</returns>
+    public KubernetesSecretsBuilder OnProviderCreated(Action<SecretsConfigurationProvider> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        _providerCallbacks.Add(callback);
+        return this;
+    }
+
     internal IReadOnlyList<Func<SecretSourceContext, SecretSource>> Factories => _factories;
+
+    internal IReadOnlyList<Action<SecretsConfigurationProvider>> ProviderCallbacks => _providerCallbacks;
 
     internal RefreshSettings BuildSettings()
     {

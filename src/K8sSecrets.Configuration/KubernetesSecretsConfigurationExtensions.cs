@@ -67,7 +67,7 @@ public static class KubernetesSecretsConfigurationExtensions
         var settings = secrets.BuildSettings();
         foreach (var factory in secrets.Factories)
         {
-            builder.Add(new SecretsConfigurationSource(factory, settings));
+            builder.Add(new SecretsConfigurationSource(factory, settings, [.. secrets.ProviderCallbacks]));
         }
 
         return builder;
