@@ -55,5 +55,16 @@ public abstract class SecretSourceOptions
     /// <value>The default is <see langword="null"/>: every key is published as mapped.</value>
     public Func<string, string?>? MapKey { get; set; }
 
+    /// <summary>
+    /// Gets or sets how long a key's value from before a rotation stays readable, for dual-credential
+    /// rotation (JWT signing keys, webhook secrets, database users): a changed or removed key's old
+    /// value is published under <c>K8sSecrets:Previous:</c> followed by the key (so
+    /// <c>Database:Password</c>'s old value is <c>K8sSecrets:Previous:Database:Password</c>, bindable with
+    /// <c>BindConfiguration("K8sSecrets:Previous:Database")</c>), and removed, with one more reload,
+    /// when the window ends. Keys a source produces under <c>K8sSecrets:Previous</c> are refused.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: old values are dropped at once. At most one day.</value>
+    public TimeSpan? KeepPreviousFor { get; set; }
+
     internal static IReadOnlyList<string> DefaultKeyDelimiters { get; } = ["__"];
 }

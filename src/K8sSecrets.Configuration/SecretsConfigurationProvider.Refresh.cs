@@ -26,7 +26,8 @@ public sealed partial class SecretsConfigurationProvider
             try
             {
                 var wake = await _signal.WaitAsync(NextDelay(), _time, stopping).ConfigureAwait(false);
-                if (wake == Wake.Rescheduled)
+                await PruneExpiredAsync(stopping).ConfigureAwait(false);
+                if (wake == Wake.Rescheduled || (wake == Wake.Timeout && !ReadIsDue()))
                 {
                     continue;
                 }
@@ -56,32 +57,46 @@ public sealed partial class SecretsConfigurationProvider
     }
 
     /// <summary>
-    /// The wait before the next read when nothing asks for one: the source's own schedule; after a
-    /// failure, no longer than the backoff, but never shorter than the store's (capped) Retry-After.
+    /// The wait until the next scheduled read or the end of a previous value's window, whichever
+    /// comes first; <see langword="null"/> when neither is planned. Deadlines are on the monotonic clock.
     /// </summary>
     private TimeSpan? NextDelay()
     {
-        TimeSpan? next;
-        var (failures, last) = GetLoadFailures();
+        TimeSpan? read;
         lock (_healthLock)
         {
-            next = _nextRead;
+            read = _readDue.Remaining(_time);
         }
 
-        if (failures > 0)
+        var previous = _previous?.NextExpiry(_time);
+        return previous is { } p && (read is null || p < read) ? p : read;
+    }
+
+    /// <summary>Whether the scheduled read is due (the loop may also wake for a previous value's end).</summary>
+    private bool ReadIsDue()
+    {
+        lock (_healthLock)
         {
-            var failure = last as SecretSourceException;
-            var retry = _settings.Retry.GetDelay(failure is { IsTransient: false } ? int.MaxValue : failures);
-            // A shorter poll wins over the backoff (it would have read then anyway), but never below half the first retry delay: no spin.
-            var floor = _settings.Retry.MinDelay / 2;
-            next = next is { } poll && poll < retry ? (poll > floor ? poll : floor) : retry;
-            if (failure?.RetryAfter is { } asked && _settings.Retry.CapRetryAfter(asked) is var honoured && honoured > next)
-            {
-                next = honoured;
-            }
+            return _readDue.Remaining(_time) is { } left && left <= TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>
+    /// After a failure: the backoff, or the source's shorter poll (it would have read then anyway) but
+    /// never below half the first retry delay (no spin), and never shorter than the store's capped Retry-After.
+    /// </summary>
+    private TimeSpan RetryDelay(int failures, Exception exception, TimeSpan? poll)
+    {
+        var failure = exception as SecretSourceException;
+        var retry = _settings.Retry.GetDelay(failure is { IsTransient: false } ? int.MaxValue : failures);
+        var floor = _settings.Retry.MinDelay / 2;
+        var next = poll is { } p && p < retry ? (p > floor ? p : floor) : retry;
+        if (failure?.RetryAfter is { } asked && _settings.Retry.CapRetryAfter(asked) is var honoured && honoured > next)
+        {
+            next = honoured;
         }
 
-        return next is { } wait ? SecretRetryPolicy.Clamp(wait) : null;
+        return SecretRetryPolicy.Clamp(next);
     }
 
     private (int Failures, Exception? Last) GetLoadFailures()
@@ -163,8 +178,13 @@ public sealed partial class SecretsConfigurationProvider
             Log.KeyNotUtf8(_logger, Source.Kind, Source.Name, name);
         }
 
-        var published = Data;
+        var published = _current;
         var candidate = SnapshotMapper.ToData(snapshot, Source.Options, published, out var collisions);
+        if (_previous is not null && PreviousValues.RemoveReserved(candidate) is { } reserved)
+        {
+            (collisions ??= []).AddRange(reserved);
+        }
+
         if (collisions is not null)
         {
             Log.KeyCollision(_logger, Source.Kind, Source.Name, string.Join(", ", collisions));
@@ -181,7 +201,17 @@ public sealed partial class SecretsConfigurationProvider
         }
 
         var change = SnapshotMapper.Diff(published, candidate, snapshot.Version);
-        Data = candidate;
+        _current = candidate;
+        if (_previous is null)
+        {
+            Data = candidate;
+        }
+        else
+        {
+            _previous.Keep(change, published, _time);
+            Data = _previous.Compose(candidate);
+        }
+
         return change;
     }
 
@@ -226,6 +256,7 @@ public sealed partial class SecretsConfigurationProvider
             _consecutiveFailures = 0;
             _lastException = null;
             _nextRead = result.NextRead;
+            _readDue = Deadline.After(_time, result.NextRead);
             _lastSuccess = _time.GetUtcNow();
             _lastSuccessTimestamp = _time.GetTimestamp();
             if (firstFailure.Key is not null)
@@ -252,6 +283,7 @@ public sealed partial class SecretsConfigurationProvider
         {
             failures = ++_consecutiveFailures;
             _lastException = exception;
+            _readDue = Deadline.After(_time, RetryDelay(failures, exception, _nextRead));
             _lastFailure = _time.GetUtcNow();
             _lastError = description;
         }

@@ -26,6 +26,7 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _healthLock = new();
     private readonly BuildGroup? _group;
+    private readonly PreviousValues? _previous;
     private DateTimeOffset? _lastSuccess;
     private long _lastSuccessTimestamp;
     private DateTimeOffset? _lastFailure;
@@ -34,6 +35,8 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     private int _backgroundFailures;
     private Exception? _lastException;
     private TimeSpan? _nextRead;
+    private Deadline _readDue;
+    private Dictionary<string, string?> _current = new(StringComparer.OrdinalIgnoreCase);
     private Task? _loop;
     private int _disposed;
 
@@ -44,6 +47,7 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
         _time = settings.TimeProvider;
         _logger = settings.LoggerFactory.CreateLogger<SecretsConfigurationProvider>();
         _group = BuildGroup.Join(builder, this);
+        _previous = CreatePreviousValues(source.Options);
     }
 
     /// <summary>Raised after a change is published, with the names (never the values) of the keys it touched.</summary>
