@@ -16,7 +16,7 @@ public sealed class AwsSecretsManagerOptions : SecretSourceOptions
     private readonly List<AwsSecretPrefix> _prefixes = [];
 
     /// <summary>Gets or sets the AWS region, for example <c>eu-west-1</c>.</summary>
-    /// <value>The default is <see langword="null"/>: <c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>, the profile, then instance metadata.</value>
+    /// <value>The default is <see langword="null"/>: AWSSDK.Core's <c>FallbackRegionFactory</c>: <c>AWS_REGION</c>, the profile, then instance metadata.</value>
     public string? Region { get; set; }
 
     /// <summary>Gets or sets the credentials requests are signed with.</summary>
