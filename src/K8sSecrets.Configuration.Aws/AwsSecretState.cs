@@ -42,6 +42,9 @@ internal sealed class AwsSecretState
     /// <summary>Gets or sets why the last read failed, or <see langword="null"/>.</summary>
     public string? Failure { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether <see cref="Failure"/> may pass by itself (throttling, a service error), so it is worth a retry before the next poll.</summary>
+    public bool FailureIsTransient { get; set; }
+
     public DateTimeOffset? NextRotation { get; set; }
 
     /// <summary>Gets the id to ask the service for: the full ARN once known (unambiguous), else the declared id.</summary>

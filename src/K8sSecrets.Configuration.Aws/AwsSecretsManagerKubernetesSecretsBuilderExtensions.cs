@@ -18,7 +18,7 @@ public static class AwsSecretsManagerKubernetesSecretsBuilderExtensions
     /// <param name="configure">Sets the region, the credentials and the secrets to read.</param>
     /// <returns>The secrets builder.</returns>
     /// <exception cref="InvalidOperationException">No secret was declared.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An interval is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An interval is not positive, or longer than <see cref="SecretRetryPolicy.LongestWait"/>.</exception>
     public static KubernetesSecretsBuilder FromAwsSecretsManager(this KubernetesSecretsBuilder builder, Action<AwsSecretsManagerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -41,7 +41,7 @@ public static class AwsSecretsManagerKubernetesSecretsBuilderExtensions
         var api = new SecretsManagerHttpApi(handler, endpoint, region, credentials, context.TimeProvider, options.RequestTimeout);
         var reader = new AwsSecretsReader(api, options, credentials.Description, context.LoggerFactory.CreateLogger<AwsSecretsReader>());
         var what = options.Secrets.Select(static s => s.Id).Concat(options.Prefixes.Select(static p => p.Prefix + "*"));
-        return new AwsSecretsManagerSource($"{region} {string.Join(",", what)}", options, reader);
+        return new AwsSecretsManagerSource($"{region} {string.Join(",", what)}", options, reader, context.Retry);
     }
 
     private static string? RegionFromEnvironment()

@@ -35,7 +35,7 @@ public sealed class AwsSecretsManagerOptions : SecretSourceOptions
     /// a rotation by a few minutes (it is eventually consistent), so a rotation can take up to about
     /// this interval plus that lag to arrive.
     /// </summary>
-    /// <value>The default is 5 minutes.</value>
+    /// <value>The default is 5 minutes; at most one day (<see cref="SecretRetryPolicy.LongestWait"/>).</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Gets or sets the timeout of one HTTP request.</summary>
@@ -53,26 +53,35 @@ public sealed class AwsSecretsManagerOptions : SecretSourceOptions
     /// <summary>
     /// Reads a secret's <c>AWSCURRENT</c> version. A <c>SecretString</c> that is a JSON object is
     /// flattened below <paramref name="section"/> (nested objects joined with <c>:</c>, arrays
-    /// indexed); any other value, and <c>SecretBinary</c>, becomes the one key <paramref name="key"/>
-    /// (else <paramref name="section"/>, else the secret's name with <c>/</c> as <c>:</c>).
+    /// indexed); any other value, and <c>SecretBinary</c>, becomes the one key <paramref name="section"/>.
     /// </summary>
     /// <param name="name">The secret's name or ARN.</param>
+    /// <param name="section">The section a JSON object's fields go below.</param>
+    /// <returns>These options.</returns>
+    public AwsSecretsManagerOptions Secret(string name, string section)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(section);
+        return Secret(name, version: null, section, key: null);
+    }
+
+    /// <summary>
+    /// Reads a secret: its <c>AWSCURRENT</c> version, or the one <paramref name="version"/> names (a
+    /// staging label such as <c>AWSPREVIOUS</c>, or a fixed version id). A <c>SecretString</c> that is
+    /// a JSON object is flattened below <paramref name="section"/> (nested objects joined with
+    /// <c>:</c>, arrays indexed); any other value, and <c>SecretBinary</c>, becomes the one key
+    /// <paramref name="key"/> (else <paramref name="section"/>, else the secret's name with <c>/</c>
+    /// as <c>:</c>). Name the optional arguments: <c>Secret("prod/api-key", key: "Payments:ApiKey")</c>.
+    /// </summary>
+    /// <param name="name">The secret's name or ARN.</param>
+    /// <param name="version">The version, for example <see cref="AwsSecretVersion.Previous"/>; <see langword="null"/> for <c>AWSCURRENT</c>.</param>
     /// <param name="section">The section a JSON object's fields go below; <see langword="null"/> for the root.</param>
     /// <param name="key">One key for the whole value, never flattened, for example <c>Payments:ApiKey</c>.</param>
     /// <returns>These options.</returns>
-    public AwsSecretsManagerOptions Secret(string name, string? section = null, string? key = null)
-        => Secret(name, AwsSecretVersion.Current, section, key);
-
-    /// <summary>Reads one version of a secret: a staging label such as <c>AWSPREVIOUS</c>, or a fixed version id.</summary>
-    /// <param name="name">The secret's name or ARN.</param>
-    /// <param name="version">The version, for example <see cref="AwsSecretVersion.Previous"/>.</param>
-    /// <param name="section">The section a JSON object's fields go below; <see langword="null"/> for the root.</param>
-    /// <param name="key">One key for the whole value, never flattened.</param>
-    /// <returns>These options.</returns>
-    public AwsSecretsManagerOptions Secret(string name, AwsSecretVersion version, string? section = null, string? key = null)
+    /// <remarks>Optional parameters rather than overloads: a section and a key are both strings.</remarks>
+    public AwsSecretsManagerOptions Secret(string name, AwsSecretVersion? version = null, string? section = null, string? key = null)
     {
+        version ??= AwsSecretVersion.Current;
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(version);
         if (name.Length > 2048)
         {
             throw new ArgumentOutOfRangeException(nameof(name), name.Length, "A secret id has at most 2048 characters.");
@@ -114,19 +123,20 @@ public sealed class AwsSecretsManagerOptions : SecretSourceOptions
             throw new InvalidOperationException("FromAwsSecretsManager needs at least one Secret(name) or SecretsWithPrefix(prefix) to read.");
         }
 
-        if (PollInterval <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(PollInterval), PollInterval, "PollInterval must be positive.");
-        }
-
-        if (RequestTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "RequestTimeout must be positive.");
-        }
+        CheckWait(PollInterval, nameof(PollInterval));
+        CheckWait(RequestTimeout, nameof(RequestTimeout));
 
         if (ServiceUrl is { IsAbsoluteUri: false } || (ServiceUrl is { } url && url.Scheme is not ("http" or "https")))
         {
             throw new ArgumentException("ServiceUrl must be an absolute http or https URI.", nameof(ServiceUrl));
+        }
+    }
+
+    private static void CheckWait(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero || value > SecretRetryPolicy.LongestWait)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive and at most {SecretRetryPolicy.LongestWait.TotalHours:0} hours.");
         }
     }
 

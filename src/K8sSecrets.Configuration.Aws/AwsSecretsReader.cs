@@ -98,6 +98,11 @@ internal sealed partial class AwsSecretsReader : IDisposable
         return changed || readAll || first ? BuildSnapshot(newSnapshot()) : null;
     }
 
+    /// <summary>Gets a value indicating whether a secret kept its old value after a failure that may pass by itself.</summary>
+    public bool HasTransientFailure
+        => _declared.Exists(static s => s.Failure is not null && s.FailureIsTransient)
+            || _selected.Values.Any(static s => s.Failure is not null && s.FailureIsTransient);
+
     public void Dispose() => _api.Dispose();
 
     private static DateTimeOffset? Epoch(double? seconds)
@@ -414,13 +419,16 @@ internal sealed partial class AwsSecretsReader : IDisposable
         }
 
         Log.SecretFailed(_logger, state.Name ?? state.Id, code);
-        return SetFailure(state, reason + " Its last good value stays.");
+        var changed = SetFailure(state, reason + " Its last good value stays.");
+        state.FailureIsTransient = transient;
+        return changed;
     }
 
     private static bool SetFailure(AwsSecretState state, string reason)
     {
         var changed = !string.Equals(state.Failure, reason, StringComparison.Ordinal);
         state.Failure = reason;
+        state.FailureIsTransient = false;
         return changed;
     }
 

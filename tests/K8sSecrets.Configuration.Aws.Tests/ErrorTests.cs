@@ -82,6 +82,27 @@ public sealed class ErrorTests
         await Testing.Eventually.HoldsAsync(() => config["A:v"] == "a2", "the failed secret recovers");
     }
 
+    [Fact]
+    public async Task A_secret_throttled_inside_a_batch_is_retried_with_the_retry_policy_before_the_next_poll()
+    {
+        await using var h = await AwsHarness.StartAsync();
+        h.Fake.Put("prod/a", "a1");
+        h.Fake.Put("prod/b", "b1");
+        var config = h.Build(aws => aws.Secret("prod/a", key: "A").Secret("prod/b", key: "B"));
+
+        h.Fake.Put("prod/a", "a2");
+        h.Fake.Put("prod/b", "b2");
+        h.Fake.SecretErrors["prod/a"] = "ThrottlingException";
+        await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
+        await Testing.Eventually.HoldsAsync(() => config["B"] == "b2", "the good secret updates");
+        Assert.Equal("a1", config["A"]);
+
+        // The builder's retry policy starts at 1 s, far sooner than the 5-minute poll (at least 4.5 with jitter).
+        h.Fake.SecretErrors.Clear();
+        await h.Clock.AdvanceInStepsAsync(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(10));
+        Assert.Equal("a2", config["A"]);
+    }
+
     [Theory]
     [InlineData("AccessDeniedException", "secretsmanager:GetSecretValue")]
     [InlineData("DecryptionFailure", "kms:Decrypt")]

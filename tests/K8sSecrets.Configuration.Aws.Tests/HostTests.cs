@@ -59,6 +59,12 @@ public sealed class HostTests
                 a.PollInterval = TimeSpan.Zero;
                 a.Secret("x");
             })).ParamName);
+            Assert.Equal("PollInterval", Assert.Throws<ArgumentOutOfRangeException>(() => secrets.FromAwsSecretsManager(a =>
+            {
+                a.PollInterval = SecretRetryPolicy.LongestWait + TimeSpan.FromSeconds(1);
+                a.Secret("x");
+            })).ParamName);
+            Assert.Equal("section", Assert.Throws<ArgumentException>(() => secrets.FromAwsSecretsManager(a => a.Secret("x", " "))).ParamName);
             Assert.Equal("name", Assert.Throws<ArgumentException>(() => secrets.FromAwsSecretsManager(a => a.Secret(" "))).ParamName);
             Assert.Equal("key", Assert.Throws<ArgumentException>(() => secrets.FromAwsSecretsManager(a => a.Secret("x", section: "S", key: "K"))).ParamName);
             Assert.Equal("prefix", Assert.Throws<ArgumentException>(() => secrets.FromAwsSecretsManager(a => a.SecretsWithPrefix("bad*prefix"))).ParamName);
