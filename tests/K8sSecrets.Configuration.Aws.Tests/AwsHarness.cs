@@ -1,0 +1,68 @@
+using Amazon.Runtime;
+using K8sSecrets.Configuration.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace K8sSecrets.Configuration.Aws.Tests;
+
+/// <summary>One test's world: a fake Secrets Manager, a fake clock the engine and the fake share, captured logs.</summary>
+public sealed class AwsHarness : IAsyncDisposable
+{
+    private readonly List<IConfigurationRoot> _configs = [];
+
+    private AwsHarness(FakeSecretsManager fake, TestClock clock)
+    {
+        Fake = fake;
+        Clock = clock;
+    }
+
+    public TestClock Clock { get; }
+
+    public FakeSecretsManager Fake { get; }
+
+    public LogCapture Logs { get; } = new();
+
+    public static AWSCredentials TestCredentials { get; } =
+        new SessionAWSCredentials(FakeSecretsManager.AccessKey, FakeSecretsManager.SecretKey, FakeSecretsManager.SessionToken);
+
+    public static async Task<AwsHarness> StartAsync()
+    {
+        var clock = new TestClock();
+        return new AwsHarness(await FakeSecretsManager.StartAsync(clock), clock);
+    }
+
+    public IConfigurationRoot Build(Action<AwsSecretsManagerOptions> configure)
+    {
+        var config = new ConfigurationBuilder().AddKubernetesSecrets(secrets => Configure(secrets, configure)).Build();
+        _configs.Add(config);
+        return config;
+    }
+
+    public void Configure(KubernetesSecretsBuilder secrets, Action<AwsSecretsManagerOptions> configure)
+    {
+        secrets.TimeProvider = Clock;
+        secrets.LoggerFactory = Logs.Factory;
+        secrets.FromAwsSecretsManager(aws =>
+        {
+            aws.Region = FakeSecretsManager.Region;
+            aws.ServiceUrl = Fake.Address;
+            aws.Credentials = TestCredentials;
+            configure(aws);
+        });
+    }
+
+    public static SecretsConfigurationProvider Provider(IConfigurationRoot config) => config.Providers.OfType<SecretsConfigurationProvider>().Single();
+
+    internal static AwsSecretsManagerSource Source(IConfigurationRoot config)
+        => (AwsSecretsManagerSource)typeof(SecretsConfigurationProvider).GetProperty("Source", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!.GetValue(Provider(config))!;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var config in _configs)
+        {
+            (config as IDisposable)?.Dispose();
+        }
+
+        await Fake.DisposeAsync();
+        Logs.Dispose();
+    }
+}
