@@ -195,7 +195,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
                 }
                 else
                 {
-                    version = ConcreteVersion(connection, state, metadata.Name);
+                    version = ConcreteVersion($"projects/{connection.Project}/secrets/{state.SecretId}/versions/{state.RequestedVersion}", metadata.Name);
                     if (!string.Equals(metadata.State, "ENABLED", StringComparison.Ordinal))
                     {
                         var what = metadata.State is "DISABLED" or "DESTROYED" ? metadata.State : "not ENABLED";
@@ -212,7 +212,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
             var expiry = state.ReadsSecretMetadata ? ReadExpiryAsync(connection, state, cancellationToken) : Task.CompletedTask;
             var access = await connection.Api.AccessAsync(connection.Project, state.SecretId, version, cancellationToken).ConfigureAwait(false);
             await expiry.ConfigureAwait(false);
-            return Accept(connection, state, access);
+            return Accept(connection, state, version, access);
         }
         catch (SecretManagerApiException error) when (!error.IsServiceWide)
         {
@@ -256,21 +256,21 @@ internal sealed partial class GoogleSecretReader : IDisposable
         }
     }
 
-    private static string ConcreteVersion(GoogleConnection connection, GoogleSecretState state, string? name)
+    private static string ConcreteVersion(string resource, string? name)
     {
         var version = name is null ? null : GoogleNames.LastSegment(name);
-        if (version is null || version.Length > 19 || !version.All(char.IsAsciiDigit))
+        if (version is null || version.Length is 0 or > 19 || !version.All(char.IsAsciiDigit))
         {
-            throw SecretManagerApiException.Invalid($"projects/{connection.Project}/secrets/{state.SecretId}/versions/{state.RequestedVersion}", "the version's name holds no version number");
+            throw SecretManagerApiException.Invalid(resource, "the version's name holds no version number");
         }
 
         return version;
     }
 
-    private Outcome Accept(GoogleConnection connection, GoogleSecretState state, AccessSecretVersionResponse access)
+    private Outcome Accept(GoogleConnection connection, GoogleSecretState state, string accessed, AccessSecretVersionResponse access)
     {
-        var resource = $"projects/{connection.Project}/secrets/{state.SecretId}/versions/{state.RequestedVersion}:access";
-        var version = ConcreteVersion(connection, state, access.Name);
+        var resource = $"projects/{connection.Project}/secrets/{state.SecretId}/versions/{accessed}:access";
+        var version = ConcreteVersion(resource, access.Name);
         if (access.Payload?.Data is not { } data)
         {
             // An empty payload is sent without "data"; a missing payload object is not what the service sends.

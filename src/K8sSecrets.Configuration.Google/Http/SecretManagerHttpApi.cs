@@ -129,12 +129,12 @@ internal sealed class SecretManagerHttpApi : ISecretManagerApi
             byte[] body;
             try
             {
-                body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                body = await ReadCappedAsync(response.Content, cancellationToken).ConfigureAwait(false)
+                    ?? throw Invalid(resource, $"the body is over the {MaxResponseBytes / (1024 * 1024)} MiB limit");
             }
             catch (HttpRequestException)
             {
-                // Also what HttpClient throws when the body passes MaxResponseContentBufferSize.
-                throw Invalid(resource, $"the body was cut short or is over the {MaxResponseBytes / (1024 * 1024)} MiB limit");
+                throw Invalid(resource, "the body was cut short");
             }
             catch (IOException)
             {
@@ -146,6 +146,29 @@ internal sealed class SecretManagerHttpApi : ISecretManagerApi
             }
 
             return (response.StatusCode, body, RetryAfter(response));
+        }
+    }
+
+    /// <summary>Reads the body, or returns <see langword="null"/> as soon as it passes <see cref="MaxResponseBytes"/>.</summary>
+    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > MaxResponseBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
         }
     }
 
