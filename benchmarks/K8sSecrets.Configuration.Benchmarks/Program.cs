@@ -2,7 +2,8 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using K8sSecrets.Configuration.Benchmarks;
 
-// "latency" runs the rotation-latency and idle probe, "api" the Kubernetes API (FromApi) probe;
+// "latency" runs the rotation-latency and idle probe, "api" the Kubernetes API (FromApi) probe,
+// "google" the Google Secret Manager probe;
 // anything else goes to BenchmarkDotNet.
 if (args is ["latency", ..])
 {
@@ -12,6 +13,11 @@ if (args is ["latency", ..])
 if (args is ["api", ..])
 {
     return await ApiProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+}
+
+if (args is ["google", ..])
+{
+    return await GoogleProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(LoadBenchmarks).Assembly).Run(args);

@@ -182,8 +182,10 @@ internal sealed partial class GoogleSecretReader : IDisposable
         try
         {
             string version;
-            if (state.MetadataDenied)
+            if (state.MetadataDenied || (state.ResolvedVersion is null && state.Failure is null))
             {
+                // Never read yet: access straight away (its answer names the concrete version), so a
+                // cold load costs one round trip per secret; later polls look at metadata first.
                 version = state.RequestedVersion;
             }
             else

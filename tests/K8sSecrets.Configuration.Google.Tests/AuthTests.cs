@@ -30,7 +30,7 @@ public sealed class AuthTests
     {
         await using var h = await GoogleHarness.StartAsync();
         h.Store.AddVersion("db", "one");
-        h.Store.Fail("version", new GsmFault(401, "UNAUTHENTICATED"), new GsmFault(401, "UNAUTHENTICATED"));
+        h.Store.Fail("access", new GsmFault(401, "UNAUTHENTICATED"), new GsmFault(401, "UNAUTHENTICATED"));
 
         var error = Assert.Throws<SecretSourceException>(() => h.Build(gcp => gcp.Secret("db")));
 

@@ -27,7 +27,7 @@ public sealed class ErrorTests
 
         var error = Assert.Throws<SecretSourceException>(() => h.Build(gcp => gcp.Secret("db")));
 
-        Assert.Contains("invalid response from Google Secret Manager for projects/payments-prod/secrets/db/versions/1:access", error.Message, StringComparison.Ordinal);
+        Assert.Contains("invalid response from Google Secret Manager for projects/payments-prod/secrets/db/versions/latest:access", error.Message, StringComparison.Ordinal);
         Assert.Contains(why, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SENTINEL", error.ToString(), StringComparison.Ordinal);
         h.Logs.AssertNoSentinel("SENTINEL");

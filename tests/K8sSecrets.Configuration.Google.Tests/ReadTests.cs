@@ -34,7 +34,7 @@ public sealed class ReadTests
         Assert.True(h.Metadata.TokenRequests >= 1);
         Assert.Equal(0, h.Metadata.RequestsWithoutFlavor);
         Assert.All(h.Store.Requests, r => Assert.StartsWith("ya29.", r.Token, StringComparison.Ordinal));
-        Assert.Contains(h.Store.Requests, r => r.Kind == "access" && r.Path.EndsWith("/secrets/api-key/versions/1:access", StringComparison.Ordinal));
+        Assert.Contains(h.Store.Requests, r => r.Kind == "access" && r.Path.EndsWith("/secrets/api-key/versions/stable:access", StringComparison.Ordinal));
     }
 
     [Fact]
