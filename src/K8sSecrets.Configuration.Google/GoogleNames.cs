@@ -2,7 +2,7 @@ using System.Buffers;
 
 namespace K8sSecrets.Configuration.Google;
 
-/// <summary>The naming rules of Secret Manager and how secret ids become configuration keys.</summary>
+/// <summary>The naming rules of Secret Manager.</summary>
 internal static class GoogleNames
 {
     private static readonly SearchValues<char> SecretIdChars =
@@ -25,9 +25,6 @@ internal static class GoogleNames
 
     /// <summary>A version: a positive number, <c>latest</c>, or an alias (letters, digits, <c>-</c>, <c>_</c>).</summary>
     public static bool IsVersion(string value) => IsSecretId(value) && value.Length <= 63 && value != "0";
-
-    /// <summary>Maps a secret id to a snapshot name: <c>--</c> becomes <c>/</c> (and the engine maps <c>/</c> and <c>__</c> to <c>:</c>).</summary>
-    public static string ToKey(string secretId) => secretId.Replace("--", "/", StringComparison.Ordinal);
 
     /// <summary>Takes the last segment of a resource name such as <c>projects/123/secrets/db/versions/7</c>.</summary>
     public static string LastSegment(string resourceName)

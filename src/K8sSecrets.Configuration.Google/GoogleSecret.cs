@@ -7,8 +7,9 @@ namespace K8sSecrets.Configuration.Google;
 /// <param name="Section">The section its JSON object is flattened under, or <see langword="null"/>.</param>
 internal sealed record GoogleSecret(string Name, string Version, string? Key, string? Section)
 {
-    /// <summary>Gets the snapshot name a single value is published under (and failures are recorded under).</summary>
-    public string TargetName => Section?.Replace(':', '/') ?? (Key ?? GoogleNames.ToKey(Name)).Replace(':', '/');
+    /// <summary>Gets the snapshot name a single value is published under (and failures are recorded under); the
+    /// engine maps the source's key delimiters (<c>--</c>, <c>__</c>) and <c>/</c> to <c>:</c>.</summary>
+    public string TargetName => (Section ?? Key ?? Name).Replace(':', '/');
 
     /// <summary>Gets a value indicating whether the payload is a JSON object to flatten.</summary>
     public bool Flatten => Section is not null;

@@ -15,7 +15,7 @@ public static class GoogleSecretManagerKubernetesSecretsBuilderExtensions
     /// <param name="configure">Sets the project, the credential and the secrets to read.</param>
     /// <returns>The secrets builder.</returns>
     /// <exception cref="InvalidOperationException">No secret or label was declared.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An interval or limit is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An interval is not positive or longer than a day, or a limit is out of range.</exception>
     public static KubernetesSecretsBuilder FromGoogleSecretManager(this KubernetesSecretsBuilder builder, Action<GoogleSecretManagerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -29,7 +29,7 @@ public static class GoogleSecretManagerKubernetesSecretsBuilderExtensions
     internal static GoogleSecretManagerSource Create(GoogleSecretManagerOptions options, SecretSourceContext context)
     {
         var logger = context.LoggerFactory.CreateLogger("K8sSecrets.Configuration.Google");
-        var reader = new GoogleSecretReader(options, ct => GoogleConnection.OpenAsync(options, context.TimeProvider, ct), logger);
+        var reader = new GoogleSecretReader(options, ct => GoogleConnection.OpenAsync(options, context.TimeProvider, ct), context.TimeProvider, context.Retry, logger);
         var what = options.Secrets.Select(static s => s.Name)
             .Concat(options.Labels.Select(static l => $"labels.{l.LabelKey}={l.LabelValue}"));
         var name = $"{options.ProjectId ?? "(default project)"} {string.Join(",", what)}";

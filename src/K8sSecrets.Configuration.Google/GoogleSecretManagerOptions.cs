@@ -15,6 +15,17 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
     private readonly List<GoogleSecret> _secrets = [];
     private readonly List<GoogleLabelSelector> _labels = [];
 
+    /// <summary>
+    /// Initializes a new instance of the <see cref="GoogleSecretManagerOptions"/> class, with
+    /// <see cref="SecretSourceOptions.KeyDelimiters"/> set to <c>["--", "__"]</c>: a secret id cannot
+    /// hold <c>:</c>, so <c>Database--Password</c> (or <c>Database__Password</c>) becomes
+    /// <c>Database:Password</c>.
+    /// </summary>
+    public GoogleSecretManagerOptions()
+    {
+        KeyDelimiters = ["--", "__"];
+    }
+
     /// <summary>Gets or sets the project that holds the secrets: its id (<c>payments-prod</c>) or number.</summary>
     /// <value>The default is <see langword="null"/>: the <c>GOOGLE_CLOUD_PROJECT</c> environment variable,
     /// else the service account key's project, else the metadata server's project (on GKE and GCE).</value>
@@ -39,7 +50,7 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
     /// (Secret Manager's "read" quota, 600 a minute per project, shared by every pod); a payload is
     /// fetched only when its version changed. Each wait is shortened by up to 10% at random.
     /// </summary>
-    /// <value>The default is 5 minutes.</value>
+    /// <value>The default is 5 minutes; at most one day (<see cref="SecretRetryPolicy.LongestWait"/>).</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Gets or sets how many requests to Secret Manager may be in flight at once.</summary>
@@ -47,7 +58,7 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
     public int MaxConcurrentRequests { get; set; } = 10;
 
     /// <summary>Gets or sets the timeout of one HTTP request.</summary>
-    /// <value>The default is 30 seconds.</value>
+    /// <value>The default is 30 seconds; at most one day.</value>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -136,15 +147,8 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
             throw new InvalidOperationException("FromGoogleSecretManager needs at least one Secret(name) or SecretsWithLabel(key, value) to read.");
         }
 
-        if (PollInterval <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(PollInterval), PollInterval, "PollInterval must be positive.");
-        }
-
-        if (RequestTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "RequestTimeout must be positive.");
-        }
+        CheckWait(PollInterval, nameof(PollInterval));
+        CheckWait(RequestTimeout, nameof(RequestTimeout));
 
         if (MaxConcurrentRequests is < 1 or > 100)
         {
@@ -159,6 +163,14 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
         if (ProjectId is not null && !GoogleNames.IsProject(ProjectId))
         {
             throw new ArgumentException($"'{ProjectId}' is not a Google Cloud project id or number.", nameof(ProjectId));
+        }
+    }
+
+    private static void CheckWait(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero || value > SecretRetryPolicy.LongestWait)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive and at most {SecretRetryPolicy.LongestWait.TotalHours:0} hours.");
         }
     }
 

@@ -10,26 +10,39 @@ namespace K8sSecrets.Configuration.Google;
 /// The store logic behind <see cref="GoogleSecretManagerSource"/>: lists label selections, reads
 /// every secret's version metadata (in parallel, bounded by the API client), accesses only the
 /// versions that changed, checks each payload's CRC32C, and builds the snapshot. One secret that
-/// fails keeps its last good value; a quota or outage error fails the whole read with Retry-After.
+/// fails keeps its last good value (and, when retrying may help, is retried before the next poll
+/// with the builder's retry policy); a quota or outage error fails the whole read with Retry-After.
+/// Schedules run on monotonic time.
 /// </summary>
 internal sealed partial class GoogleSecretReader : IDisposable
 {
     private const string AccessorRole = "roles/secretmanager.secretAccessor";
     private const string ViewerRole = "roles/secretmanager.viewer";
+    private const double PollJitter = 0.1;
 
     private readonly GoogleSecretManagerOptions _options;
     private readonly Func<CancellationToken, Task<GoogleConnection>> _connect;
+    private readonly TimeProvider _time;
+    private readonly SecretRetryPolicy _retry;
     private readonly ILogger _logger;
     private readonly List<GoogleSecretState> _named;
     private readonly Dictionary<GoogleLabelSelector, Dictionary<string, GoogleSecretState>> _labelled = [];
     private GoogleConnection? _connection;
     private bool _loaded;
     private bool _dirty;
+    private long _nextPollAt;
 
-    public GoogleSecretReader(GoogleSecretManagerOptions options, Func<CancellationToken, Task<GoogleConnection>> connect, ILogger logger)
+    public GoogleSecretReader(
+        GoogleSecretManagerOptions options,
+        Func<CancellationToken, Task<GoogleConnection>> connect,
+        TimeProvider time,
+        SecretRetryPolicy retry,
+        ILogger logger)
     {
         _options = options;
         _connect = connect;
+        _time = time;
+        _retry = retry;
         _logger = logger;
         _named = [.. options.Secrets.Select(static s => new GoogleSecretState(s.Name, s.Version, s.TargetName, s.Flatten) { ReadsSecretMetadata = true })];
         foreach (var selector in options.Labels)
@@ -41,34 +54,100 @@ internal sealed partial class GoogleSecretReader : IDisposable
     /// <summary>Gets the earliest <c>expireTime</c> of the secrets read, or <see langword="null"/> when none expires.</summary>
     public DateTimeOffset? EarliestExpiry { get; private set; }
 
-    /// <summary>Reads what changed and returns the full snapshot, or <see langword="null"/> when nothing changed and <paramref name="force"/> is not set.</summary>
-    public async Task<SecretSnapshot?> ReadAsync(bool force, Func<SecretSnapshot> newSnapshot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gets the time until the next read this reader wants: the next poll (jittered), or sooner a
+    /// secret's retry after a failure that retrying may fix; never longer than
+    /// <see cref="SecretRetryPolicy.LongestWait"/>.
+    /// </summary>
+    public TimeSpan NextRead
     {
+        get
+        {
+            var due = _nextPollAt;
+            foreach (var state in AllStates())
+            {
+                if (state.RetryAt is { } retryAt && retryAt < due)
+                {
+                    due = retryAt;
+                }
+            }
+
+            var wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > SecretRetryPolicy.LongestWait ? SecretRetryPolicy.LongestWait : wait;
+        }
+    }
+
+    /// <summary>
+    /// Reads what is due and returns the full snapshot, or <see langword="null"/> when nothing changed
+    /// and <paramref name="readAll"/> is not set. When the poll is due (or <paramref name="readAll"/>),
+    /// every secret is checked; otherwise only the secrets whose retry has come.
+    /// </summary>
+    public async Task<SecretSnapshot?> ReadAsync(bool readAll, Func<SecretSnapshot> newSnapshot, CancellationToken cancellationToken)
+    {
+        var now = _time.GetTimestamp();
+        var poll = readAll || !_loaded || now >= _nextPollAt;
         _connection ??= await _connect(cancellationToken).ConfigureAwait(false);
         var strict = !_loaded && !_options.Optional;
 
-        foreach (var (selector, states) in _labelled)
+        if (poll)
         {
-            await ListAsync(_connection, selector, states, cancellationToken).ConfigureAwait(false);
+            foreach (var (selector, states) in _labelled)
+            {
+                await ListAsync(_connection, selector, states, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        var all = _named.Concat(_labelled.Values.SelectMany(static d => d.Values)).ToList();
-        var outcomes = await Task.WhenAll(all.Select(s => RefreshAsync(_connection, s, cancellationToken))).ConfigureAwait(false);
+        var due = AllStates().Where(s => poll || s.RetryAt <= now).ToList();
+        var outcomes = await Task.WhenAll(due.Select(s => RefreshAsync(_connection, s, cancellationToken))).ConfigureAwait(false);
         ThrowIfFailed(outcomes, strict);
+        Schedule(due, outcomes, poll);
 
-        EarliestExpiry = all.Where(static s => s.ExpireTime is not null).Select(static s => s.ExpireTime).Min();
+        EarliestExpiry = AllStates().Where(static s => s.ExpireTime is not null).Select(static s => s.ExpireTime).Min();
         var first = !_loaded;
         _loaded = true;
-        if (!_dirty && !first && !force)
+        if (!_dirty && !first && !readAll)
         {
             return null;
         }
 
         _dirty = false;
-        return BuildSnapshot(newSnapshot(), all);
+        return BuildSnapshot(newSnapshot(), [.. AllStates()]);
     }
 
     public void Dispose() => _connection?.Dispose();
+
+    private IEnumerable<GoogleSecretState> AllStates() => _named.Concat(_labelled.Values.SelectMany(static d => d.Values));
+
+    /// <summary>
+    /// Sets the next poll (when this read was one) and each read secret's retry: a failure that
+    /// retrying may fix is read again after the retry policy's backoff, never later than a poll.
+    /// </summary>
+    private void Schedule(List<GoogleSecretState> read, Outcome[] outcomes, bool poll)
+    {
+        var now = _time.GetTimestamp();
+        if (poll)
+        {
+            _nextPollAt = After(now, _options.PollInterval * (1 - (PollJitter * Random.Shared.NextDouble())));
+        }
+
+        for (var i = 0; i < read.Count; i++)
+        {
+            var state = read[i];
+            if (outcomes[i] is { Failure: not null, Transient: true })
+            {
+                var delay = _retry.GetDelay(++state.TransientFailures);
+                state.RetryAt = After(now, delay < _options.PollInterval ? delay : _options.PollInterval);
+            }
+            else
+            {
+                state.TransientFailures = 0;
+                state.RetryAt = null;
+            }
+        }
+    }
+
+    private long After(long timestamp, TimeSpan wait)
+        => timestamp + (long)(Math.Min(wait.TotalSeconds, SecretRetryPolicy.LongestWait.TotalSeconds) * _time.TimestampFrequency);
 
     private static SecretSourceException ServiceWide(SecretManagerApiException error) => new(
         error.Status == HttpStatusCode.Unauthorized
@@ -149,7 +228,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
             if (!states.TryGetValue(id, out var state))
             {
                 var prefix = selector.Section is null ? null : selector.Section.Replace(':', '/') + "/";
-                states[id] = state = new GoogleSecretState(id, "latest", prefix + GoogleNames.ToKey(id), flatten: false);
+                states[id] = state = new GoogleSecretState(id, "latest", prefix + id, flatten: false);
                 _dirty = true;
             }
 

@@ -37,6 +37,13 @@ internal sealed class GoogleSecretState(string secretId, string requestedVersion
     /// label-selected secrets get it from the list.</summary>
     public bool ReadsSecretMetadata { get; set; }
 
+    /// <summary>Gets or sets the monotonic timestamp (<see cref="TimeProvider.GetTimestamp"/>) of this secret's early retry
+    /// after a failure that retrying may fix, or <see langword="null"/> when it waits for the next poll.</summary>
+    public long? RetryAt { get; set; }
+
+    /// <summary>Gets or sets how many reads of this secret in a row failed in a way retrying may fix.</summary>
+    public int TransientFailures { get; set; }
+
     public bool HasValue => Bytes is not null || Entries is not null;
 
     public void Clear()

@@ -110,7 +110,7 @@ public sealed class ErrorTests
         using var disposable = (IDisposable)config;
 
         h.Store.Fail("version", new GsmFault(status, rpcStatus, RetryAfterSeconds: 42));
-        var error = await Assert.ThrowsAsync<SecretSourceException>(async () => await source!.LoadAsync(false, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SecretSourceException>(async () => await source!.LoadAsync(readAll: true, CancellationToken.None));
 
         Assert.Equal(TimeSpan.FromSeconds(42), error.RetryAfter);
         Assert.True(error.IsTransient);
