@@ -4,6 +4,7 @@ using K8sSecrets.Configuration.Benchmarks;
 
 // "latency" runs the rotation-latency and idle probe, "api" the Kubernetes API (FromApi) probe,
 // "aws" the AWS Secrets Manager call-count probe;
+// "google" the Google Secret Manager probe;
 // anything else goes to BenchmarkDotNet.
 if (args is ["latency", ..])
 {
@@ -20,6 +21,11 @@ if (args is ["aws", ..])
     return await AwsProbe.RunAsync(
         args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50,
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+}
+
+if (args is ["google", ..])
+{
+    return await GoogleProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(LoadBenchmarks).Assembly).Run(args);

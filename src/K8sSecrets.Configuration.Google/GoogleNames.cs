@@ -1,0 +1,35 @@
+using System.Buffers;
+
+namespace K8sSecrets.Configuration.Google;
+
+/// <summary>The naming rules of Secret Manager.</summary>
+internal static class GoogleNames
+{
+    private static readonly SearchValues<char> SecretIdChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
+
+    private static readonly SearchValues<char> ProjectChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-.:");
+
+    private static readonly SearchValues<char> LabelChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    /// <summary>A secret id: 1 to 255 letters, digits, <c>-</c> and <c>_</c>.</summary>
+    public static bool IsSecretId(string value) => value.Length is > 0 and <= 255 && !value.AsSpan().ContainsAnyExcept(SecretIdChars);
+
+    /// <summary>A project id (lower-case letters, digits, <c>-</c>, and a domain prefix) or a project number.</summary>
+    public static bool IsProject(string value) => value.Length is > 0 and <= 100 && !value.AsSpan().ContainsAnyExcept(ProjectChars);
+
+    /// <summary>A label key or value: lower-case letters, digits, <c>-</c> and <c>_</c>, at most 63.</summary>
+    public static bool IsLabel(string value, bool allowEmpty) => (allowEmpty || value.Length > 0) && value.Length <= 63 && !value.AsSpan().ContainsAnyExcept(LabelChars);
+
+    /// <summary>A version: a positive number, <c>latest</c>, or an alias (letters, digits, <c>-</c>, <c>_</c>).</summary>
+    public static bool IsVersion(string value) => IsSecretId(value) && value.Length <= 63 && value != "0";
+
+    /// <summary>Takes the last segment of a resource name such as <c>projects/123/secrets/db/versions/7</c>.</summary>
+    public static string LastSegment(string resourceName)
+    {
+        var slash = resourceName.LastIndexOf('/');
+        return slash < 0 ? resourceName : resourceName[(slash + 1)..];
+    }
+}

@@ -1,0 +1,516 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using K8sSecrets.Configuration.Google.Http;
+using Microsoft.Extensions.Logging;
+
+namespace K8sSecrets.Configuration.Google;
+
+/// <summary>
+/// The store logic behind <see cref="GoogleSecretManagerSource"/>: lists label selections, reads
+/// every secret's version metadata (in parallel, bounded by the API client), accesses only the
+/// versions that changed, checks each payload's CRC32C, and builds the snapshot. One secret that
+/// fails keeps its last good value (and, when retrying may help, is retried before the next poll
+/// with the builder's retry policy); a quota or outage error fails the whole read with Retry-After.
+/// Schedules run on monotonic time.
+/// </summary>
+internal sealed partial class GoogleSecretReader : IDisposable
+{
+    private const string AccessorRole = "roles/secretmanager.secretAccessor";
+    private const string ViewerRole = "roles/secretmanager.viewer";
+    private const double PollJitter = 0.1;
+
+    private readonly GoogleSecretManagerOptions _options;
+    private readonly Func<CancellationToken, Task<GoogleConnection>> _connect;
+    private readonly TimeProvider _time;
+    private readonly SecretRetryPolicy _retry;
+    private readonly ILogger _logger;
+    private readonly List<GoogleSecretState> _named;
+    private readonly Dictionary<GoogleLabelSelector, Dictionary<string, GoogleSecretState>> _labelled = [];
+    private GoogleConnection? _connection;
+    private bool _loaded;
+    private bool _dirty;
+    private long _nextPollAt;
+
+    public GoogleSecretReader(
+        GoogleSecretManagerOptions options,
+        Func<CancellationToken, Task<GoogleConnection>> connect,
+        TimeProvider time,
+        SecretRetryPolicy retry,
+        ILogger logger)
+    {
+        _options = options;
+        _connect = connect;
+        _time = time;
+        _retry = retry;
+        _logger = logger;
+        _named = [.. options.Secrets.Select(static s => new GoogleSecretState(s.Name, s.Version, s.TargetName, s.Flatten) { ReadsSecretMetadata = true })];
+        foreach (var selector in options.Labels)
+        {
+            _labelled[selector] = new Dictionary<string, GoogleSecretState>(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Gets the earliest <c>expireTime</c> of the secrets read, or <see langword="null"/> when none expires.</summary>
+    public DateTimeOffset? EarliestExpiry { get; private set; }
+
+    /// <summary>
+    /// Gets the time until the next read this reader wants: the next poll (jittered), or sooner a
+    /// secret's retry after a failure that retrying may fix; never longer than
+    /// <see cref="SecretRetryPolicy.LongestWait"/>.
+    /// </summary>
+    public TimeSpan NextRead
+    {
+        get
+        {
+            var due = _nextPollAt;
+            foreach (var state in AllStates())
+            {
+                if (state.RetryAt is { } retryAt && retryAt < due)
+                {
+                    due = retryAt;
+                }
+            }
+
+            var wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > SecretRetryPolicy.LongestWait ? SecretRetryPolicy.LongestWait : wait;
+        }
+    }
+
+    /// <summary>
+    /// Reads what is due and returns the full snapshot, or <see langword="null"/> when nothing changed
+    /// and <paramref name="readAll"/> is not set. When the poll is due (or <paramref name="readAll"/>),
+    /// every secret is checked; otherwise only the secrets whose retry has come.
+    /// </summary>
+    public async Task<SecretSnapshot?> ReadAsync(bool readAll, Func<SecretSnapshot> newSnapshot, CancellationToken cancellationToken)
+    {
+        var now = _time.GetTimestamp();
+        var poll = readAll || !_loaded || now >= _nextPollAt;
+        _connection ??= await _connect(cancellationToken).ConfigureAwait(false);
+        var strict = !_loaded && !_options.Optional;
+
+        if (poll)
+        {
+            foreach (var (selector, states) in _labelled)
+            {
+                await ListAsync(_connection, selector, states, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var due = AllStates().Where(s => poll || s.RetryAt <= now).ToList();
+        var outcomes = await Task.WhenAll(due.Select(s => RefreshAsync(_connection, s, cancellationToken))).ConfigureAwait(false);
+        ThrowIfFailed(outcomes, strict);
+        Schedule(due, outcomes, poll);
+
+        EarliestExpiry = AllStates().Where(static s => s.ExpireTime is not null).Select(static s => s.ExpireTime).Min();
+        var first = !_loaded;
+        _loaded = true;
+        if (!_dirty && !first && !readAll)
+        {
+            return null;
+        }
+
+        _dirty = false;
+        return BuildSnapshot(newSnapshot(), [.. AllStates()]);
+    }
+
+    public void Dispose() => _connection?.Dispose();
+
+    private IEnumerable<GoogleSecretState> AllStates() => _named.Concat(_labelled.Values.SelectMany(static d => d.Values));
+
+    /// <summary>
+    /// Sets the next poll (when this read was one) and each read secret's retry: a failure that
+    /// retrying may fix is read again after the retry policy's backoff, never later than a poll.
+    /// </summary>
+    private void Schedule(List<GoogleSecretState> read, Outcome[] outcomes, bool poll)
+    {
+        var now = _time.GetTimestamp();
+        if (poll)
+        {
+            _nextPollAt = After(now, _options.PollInterval * (1 - (PollJitter * Random.Shared.NextDouble())));
+        }
+
+        for (var i = 0; i < read.Count; i++)
+        {
+            var state = read[i];
+            if (outcomes[i] is { Failure: not null, Transient: true })
+            {
+                var delay = _retry.GetDelay(++state.TransientFailures);
+                state.RetryAt = After(now, delay < _options.PollInterval ? delay : _options.PollInterval);
+            }
+            else
+            {
+                state.TransientFailures = 0;
+                state.RetryAt = null;
+            }
+        }
+    }
+
+    private long After(long timestamp, TimeSpan wait)
+        => timestamp + (long)(Math.Min(wait.TotalSeconds, SecretRetryPolicy.LongestWait.TotalSeconds) * _time.TimestampFrequency);
+
+    private static SecretSourceException ServiceWide(SecretManagerApiException error) => new(
+        error.Status == HttpStatusCode.Unauthorized
+            ? $"Google Secret Manager refused the access token (401 UNAUTHENTICATED) for {error.Resource} even after a fresh one was fetched. Check the credential."
+            : $"Google Secret Manager answered {(int)error.Status} {error.RpcStatus} for {error.Resource}; the last good values stay and the read is retried with backoff.")
+    {
+        IsTransient = true,
+        RetryAfter = error.RetryAfter,
+    };
+
+    private void ThrowIfFailed(Outcome[] outcomes, bool strict)
+    {
+        // A quota or outage error speaks for the whole service: fail the read (keeping every last good
+        // value), honouring the longest Retry-After any answer asked for.
+        var serviceWide = outcomes.Where(static o => o.Error is SecretManagerApiException { IsServiceWide: true } or SecretSourceException).ToList();
+        if (serviceWide.Count > 0)
+        {
+            var retryAfter = serviceWide.Select(static o => (o.Error as SecretManagerApiException)?.RetryAfter).Max();
+            var error = serviceWide[0].Error switch
+            {
+                SecretManagerApiException api => ServiceWide(api),
+                var other => (SecretSourceException)other!,
+            };
+            throw retryAfter is null || error.RetryAfter == retryAfter ? error : new SecretSourceException(error.Message) { IsTransient = true, RetryAfter = retryAfter };
+        }
+
+        if (strict && outcomes.FirstOrDefault(static o => o.Failure is not null) is { Failure: { } failure } failed)
+        {
+            throw new SecretSourceException(failure) { IsTransient = failed.Transient };
+        }
+    }
+
+    private async Task ListAsync(GoogleConnection connection, GoogleLabelSelector selector, Dictionary<string, GoogleSecretState> states, CancellationToken cancellationToken)
+    {
+        var seen = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+        string? pageToken = null;
+        var pages = 0;
+        do
+        {
+            ListSecretsResponse page;
+            try
+            {
+                page = await connection.Api.ListSecretsAsync(connection.Project, selector.Filter, pageToken, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SecretManagerApiException error)
+            {
+                throw ListFailed(connection, selector, error);
+            }
+
+            foreach (var secret in page.Secrets ?? [])
+            {
+                var id = secret.Name is { } name ? GoogleNames.LastSegment(name) : null;
+                if (id is null || !GoogleNames.IsSecretId(id))
+                {
+                    throw new SecretSourceException($"invalid response from Google Secret Manager for projects/{connection.Project}/secrets?filter={selector.Filter}: a secret without a valid name.") { IsTransient = true };
+                }
+
+                seen[id] = ProtoTime.Parse(secret.ExpireTime);
+            }
+
+            pageToken = page.NextPageToken;
+            if (++pages > 1000)
+            {
+                throw new SecretSourceException($"Google Secret Manager kept paging the secrets labelled {selector.LabelKey}={selector.LabelValue} (over 1000 pages); stopped.") { IsTransient = true };
+            }
+        }
+        while (!string.IsNullOrEmpty(pageToken));
+
+        foreach (var gone in states.Keys.Where(k => !seen.ContainsKey(k)).ToList())
+        {
+            Log.LabelledSecretGone(_logger, gone, selector.LabelKey, selector.LabelValue);
+            states.Remove(gone);
+            _dirty = true;
+        }
+
+        foreach (var (id, expireTime) in seen)
+        {
+            if (!states.TryGetValue(id, out var state))
+            {
+                var prefix = selector.Section is null ? null : selector.Section.Replace(':', '/') + "/";
+                states[id] = state = new GoogleSecretState(id, "latest", prefix + id, flatten: false);
+                _dirty = true;
+            }
+
+            state.ExpireTime = expireTime;
+        }
+    }
+
+    private SecretSourceException ListFailed(GoogleConnection connection, GoogleLabelSelector selector, SecretManagerApiException error)
+    {
+        if (error.IsServiceWide)
+        {
+            return ServiceWide(error);
+        }
+
+        if (error.IsInvalidResponse)
+        {
+            return new SecretSourceException(error.Message) { IsTransient = true };
+        }
+
+        var fix = error.Status == HttpStatusCode.Forbidden
+            ? $" Listing secrets by label needs secretmanager.secrets.list on the project (for example {ViewerRole}) for {connection.Credential}."
+            : string.Empty;
+        return new SecretSourceException(
+            $"Google Secret Manager answered {(int)error.Status} {error.RpcStatus} to listing the secrets labelled {selector.LabelKey}={selector.LabelValue} in project {connection.Project}.{fix}")
+        { IsTransient = false };
+    }
+
+    private async Task<Outcome> RefreshAsync(GoogleConnection connection, GoogleSecretState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            string version;
+            if (state.MetadataDenied || (state.ResolvedVersion is null && state.Failure is null))
+            {
+                // Never read yet: access straight away (its answer names the concrete version), so a
+                // cold load costs one round trip per secret; later polls look at metadata first.
+                version = state.RequestedVersion;
+            }
+            else
+            {
+                var metadata = await ReadMetadataAsync(connection, state, cancellationToken).ConfigureAwait(false);
+                if (metadata is null)
+                {
+                    version = state.RequestedVersion;
+                }
+                else
+                {
+                    version = ConcreteVersion($"projects/{connection.Project}/secrets/{state.SecretId}/versions/{state.RequestedVersion}", metadata.Name);
+                    if (!string.Equals(metadata.State, "ENABLED", StringComparison.Ordinal))
+                    {
+                        var what = metadata.State is "DISABLED" or "DESTROYED" ? metadata.State : "not ENABLED";
+                        return Fail(state, $"Version {version} of Google secret '{state.SecretId}' ({Asked(state)}) is {what}; the last good value stays. Enable a version or point '{state.RequestedVersion}' at an enabled one.", transient: false);
+                    }
+
+                    if (state.HasValue && state.Failure is null && string.Equals(version, state.ResolvedVersion, StringComparison.Ordinal))
+                    {
+                        return default;
+                    }
+                }
+            }
+
+            var expiry = state.ReadsSecretMetadata ? ReadExpiryAsync(connection, state, cancellationToken) : Task.CompletedTask;
+            var access = await connection.Api.AccessAsync(connection.Project, state.SecretId, version, cancellationToken).ConfigureAwait(false);
+            await expiry.ConfigureAwait(false);
+            return Accept(connection, state, version, access);
+        }
+        catch (SecretManagerApiException error) when (!error.IsServiceWide)
+        {
+            return SecretFailed(connection, state, error);
+        }
+        catch (Exception error) when (error is SecretManagerApiException or SecretSourceException)
+        {
+            return new Outcome(error, null, true);
+        }
+    }
+
+    /// <summary>Reads version metadata; <see langword="null"/> when the credential may access payloads but not read metadata.</summary>
+    private async Task<SecretVersionResource?> ReadMetadataAsync(GoogleConnection connection, GoogleSecretState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connection.Api.GetVersionAsync(connection.Project, state.SecretId, state.RequestedVersion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretManagerApiException error) when (error.Status == HttpStatusCode.Forbidden)
+        {
+            // roles/secretmanager.secretAccessor alone grants versions.access but not versions.get:
+            // find changes by reading the payload, which costs access quota instead of read quota.
+            state.MetadataDenied = true;
+            Log.MetadataDenied(_logger, state.SecretId, ViewerRole);
+            return null;
+        }
+    }
+
+    private async Task ReadExpiryAsync(GoogleConnection connection, GoogleSecretState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var secret = await connection.Api.GetSecretAsync(connection.Project, state.SecretId, cancellationToken).ConfigureAwait(false);
+            state.ExpireTime = ProtoTime.Parse(secret.ExpireTime);
+        }
+        catch (SecretManagerApiException error) when (!error.IsServiceWide)
+        {
+            // Expiry is informative; without secretmanager.secrets.get it is simply not known.
+            state.ReadsSecretMetadata = false;
+            Log.ExpiryUnknown(_logger, state.SecretId, (int)error.Status);
+        }
+    }
+
+    private static string ConcreteVersion(string resource, string? name)
+    {
+        var version = name is null ? null : GoogleNames.LastSegment(name);
+        if (version is null || version.Length is 0 or > 19 || !version.All(char.IsAsciiDigit))
+        {
+            throw SecretManagerApiException.Invalid(resource, "the version's name holds no version number");
+        }
+
+        return version;
+    }
+
+    private Outcome Accept(GoogleConnection connection, GoogleSecretState state, string accessed, AccessSecretVersionResponse access)
+    {
+        var resource = $"projects/{connection.Project}/secrets/{state.SecretId}/versions/{accessed}:access";
+        var version = ConcreteVersion(resource, access.Name);
+        if (access.Payload?.Data is not { } data)
+        {
+            // An empty payload is sent without "data"; a missing payload object is not what the service sends.
+            if (access.Payload is null)
+            {
+                throw SecretManagerApiException.Invalid(resource, "it holds no payload");
+            }
+
+            data = string.Empty;
+        }
+
+        var bytes = DecodeBase64(data) ?? throw SecretManagerApiException.Invalid(resource, "payload.data is not base64");
+        var crc = Crc32C.Compute(bytes);
+        if (access.Payload.DataCrc32c is { } expected && (ulong)expected != crc)
+        {
+            return Fail(state, $"The payload of version {version} of Google secret '{state.SecretId}' failed its CRC32C check (corrupted in transit or storage); the last good value stays.", transient: true);
+        }
+
+        if (state.HasValue && state.Failure is null && state.Crc == crc && string.Equals(state.ResolvedVersion, version, StringComparison.Ordinal))
+        {
+            return default;
+        }
+
+        if (state.Flatten)
+        {
+            var entries = ParseObject(bytes);
+            if (entries is null)
+            {
+                return Fail(state, $"Version {version} of Google secret '{state.SecretId}' is not a JSON object, so it cannot be flattened under '{state.TargetName.Replace('/', ':')}'; the last good values stay.", transient: false);
+            }
+
+            state.Entries = entries;
+            state.Bytes = null;
+        }
+        else
+        {
+            state.Bytes = bytes;
+            state.Entries = null;
+        }
+
+        if (!string.Equals(state.RequestedVersion, version, StringComparison.Ordinal))
+        {
+            Log.VersionResolved(_logger, state.SecretId, state.RequestedVersion, version);
+        }
+
+        state.ResolvedVersion = version;
+        state.Crc = crc;
+        state.Failure = null;
+        _dirty = true;
+        return default;
+    }
+
+    private List<KeyValuePair<string, string?>>? ParseObject(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? SecretJson.Flatten(document.RootElement, null) : null;
+        }
+        catch (JsonException)
+        {
+            // The parser's message may quote the payload.
+            return null;
+        }
+    }
+
+    private Outcome SecretFailed(GoogleConnection connection, GoogleSecretState state, SecretManagerApiException error)
+    {
+        if (error.IsInvalidResponse)
+        {
+            return Fail(state, error.Message + " The last good value stays.", transient: true);
+        }
+
+        switch (error.Status)
+        {
+            case HttpStatusCode.NotFound:
+                if (!_loaded && !_options.Optional)
+                {
+                    return Fail(state, $"Google secret '{state.SecretId}' ({Asked(state)}) was not found in project {connection.Project} (404 NOT_FOUND). Check the name, the project and the endpoint's location.", transient: false);
+                }
+
+                if (state.HasValue)
+                {
+                    Log.SecretGone(_logger, state.SecretId, state.RequestedVersion);
+                    state.Clear();
+                    _dirty = true;
+                }
+
+                state.Failure = null;
+                return default;
+            case HttpStatusCode.Forbidden:
+                return Fail(state, $"Google Secret Manager denied reading secret '{state.SecretId}' in project {connection.Project} (403 PERMISSION_DENIED) to {connection.Credential}. Grant it {AccessorRole} on the secret or the project.", transient: false);
+            default:
+                var precondition = error.RpcStatus == "FAILED_PRECONDITION" ? " (the version is disabled or destroyed)" : string.Empty;
+                return Fail(state, $"Google Secret Manager answered {(int)error.Status} {error.RpcStatus}{precondition} for secret '{state.SecretId}' ({Asked(state)}); the last good value stays.", transient: false);
+        }
+    }
+
+    private Outcome Fail(GoogleSecretState state, string reason, bool transient)
+    {
+        if (!string.Equals(state.Failure, reason, StringComparison.Ordinal))
+        {
+            _dirty = true;
+        }
+
+        state.Failure = reason;
+        return new Outcome(null, reason, transient);
+    }
+
+    private static string Asked(GoogleSecretState state) => state.RequestedVersion == "latest" ? "latest version" : "version " + state.RequestedVersion;
+
+    private static byte[]? DecodeBase64(string data)
+    {
+        // ProtoJSON writes standard base64 with padding; parsers also accept the URL-safe alphabet and no padding.
+        var text = data.Contains('-', StringComparison.Ordinal) || data.Contains('_', StringComparison.Ordinal)
+            ? data.Replace('-', '+').Replace('_', '/')
+            : data;
+        if (text.Length % 4 != 0)
+        {
+            text = text.PadRight(text.Length + (4 - (text.Length % 4)), '=');
+        }
+
+        var buffer = new byte[text.Length / 4 * 3];
+        return Convert.TryFromBase64String(text, buffer, out var written) ? buffer[..written] : null;
+    }
+
+    private static SecretSnapshot BuildSnapshot(SecretSnapshot snapshot, List<GoogleSecretState> states)
+    {
+        List<string>? versions = null;
+        foreach (var state in states)
+        {
+            if (state.Entries is { } entries)
+            {
+                var prefix = state.TargetName + "/";
+                foreach (var (name, value) in entries)
+                {
+                    snapshot.Add(prefix + name, value);
+                }
+            }
+            else if (state.Bytes is { } bytes)
+            {
+                snapshot.Add(state.TargetName, bytes);
+            }
+
+            if (state.Failure is { } failure)
+            {
+                snapshot.AddFailure(state.TargetName, failure);
+            }
+
+            if (state.ResolvedVersion is { } version)
+            {
+                (versions ??= []).Add(state.SecretId + "@" + version);
+            }
+        }
+
+        snapshot.Version = versions is null ? null : string.Join(",", versions.Order(StringComparer.Ordinal));
+        return snapshot;
+    }
+
+    /// <summary>How one secret's read ended: a service-wide error to rethrow, or a per-secret failure reason.</summary>
+    private readonly record struct Outcome(Exception? Error, string? Failure, bool Transient);
+}

@@ -1,0 +1,435 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace K8sSecrets.Configuration.Google.Tests;
+
+/// <summary>One request the fake received: its kind (list, secret, version, access) and path.</summary>
+public sealed record GsmRequest(string Kind, string Path, string Query, string? Token);
+
+/// <summary>A scripted answer replacing the normal one: a status with a google.rpc.Status body, or a raw body.</summary>
+public sealed record GsmFault(int Status, string? RpcStatus = null, string? RawBody = null, int? RetryAfterSeconds = null);
+
+/// <summary>
+/// Secret Manager REST v1 on loopback (Kestrel, port 0), answering with ProtoJSON as the service
+/// does (cloud-stores.md §C, §E): <c>projects/{p}/secrets</c> with label filter and paging,
+/// secret and version metadata, <c>versions/{v}:access</c> with standard base64 and a decimal-string
+/// CRC32C; <c>latest</c>, numbers and aliases; names carry the project number; versions can be
+/// disabled or destroyed; errors are <c>{"error":{code,message,status}}</c>; every request needs
+/// a bearer token the token issuer accepts. Faults, latency and corrupt checksums are scriptable.
+/// </summary>
+public sealed class FakeSecretManager : IAsyncDisposable
+{
+    public const string Project = "payments-prod";
+    public const string ProjectNumber = "123456789012";
+
+    private readonly WebApplication _app;
+    private readonly Func<string, bool> _acceptToken;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, FakeSecret> _secrets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<GsmFault>> _faults = new(StringComparer.Ordinal);
+    private int _inFlight;
+
+    private FakeSecretManager(WebApplication app, Func<string, bool> acceptToken)
+    {
+        _app = app;
+        _acceptToken = acceptToken;
+    }
+
+    public Uri Address { get; private set; } = null!;
+
+    public ConcurrentQueue<GsmRequest> Requests { get; } = new();
+
+    /// <summary>Gets or sets the wait before every answer (injected latency).</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Gets or sets the largest page the list returns, whatever pageSize asks (small, to exercise paging).</summary>
+    public int MaxPageSize { get; set; } = 2;
+
+    /// <summary>Gets secrets whose payload is denied (the credential lacks secretmanager.versions.access).</summary>
+    public HashSet<string> AccessDenied { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets a value indicating whether metadata reads are denied (a credential with secretAccessor only).</summary>
+    public bool MetadataDenied { get; set; }
+
+    /// <summary>Gets secrets whose access answers carry a wrong CRC32C.</summary>
+    public HashSet<string> CorruptCrc { get; } = new(StringComparer.Ordinal);
+
+    public int MaxInFlight { get; private set; }
+
+    public static async Task<FakeSecretManager> StartAsync(Func<string, bool> acceptToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new FakeSecretManager(app, acceptToken);
+        app.Run(fake.HandleAsync);
+        await app.StartAsync();
+        fake.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return fake;
+    }
+
+    public int Count(string kind) => Requests.Count(r => r.Kind == kind);
+
+    public int Count(string kind, string secret) => Requests.Count(r => r.Kind == kind && r.Path.Contains("/secrets/" + secret + "/", StringComparison.Ordinal) || (r.Kind == kind && r.Path.EndsWith("/secrets/" + secret, StringComparison.Ordinal)));
+
+    /// <summary>Adds a version (creating the secret); returns its number.</summary>
+    public int AddVersion(string secret, string value) => AddVersion(secret, Encoding.UTF8.GetBytes(value));
+
+    public int AddVersion(string secret, byte[] value)
+    {
+        lock (_lock)
+        {
+            if (!_secrets.TryGetValue(secret, out var s))
+            {
+                _secrets[secret] = s = new FakeSecret();
+            }
+
+            s.Versions.Add(new FakeVersion(value));
+            return s.Versions.Count;
+        }
+    }
+
+    public void SetLabel(string secret, string key, string value)
+    {
+        lock (_lock)
+        {
+            _secrets[secret].Labels[key] = value;
+        }
+    }
+
+    public void RemoveLabel(string secret, string key)
+    {
+        lock (_lock)
+        {
+            _secrets[secret].Labels.Remove(key);
+        }
+    }
+
+    public void SetExpireTime(string secret, DateTimeOffset? expireTime)
+    {
+        lock (_lock)
+        {
+            _secrets[secret].ExpireTime = expireTime;
+        }
+    }
+
+    public void SetAlias(string secret, string alias, int version)
+    {
+        lock (_lock)
+        {
+            _secrets[secret].Aliases[alias] = version;
+        }
+    }
+
+    public void SetState(string secret, int version, string state)
+    {
+        lock (_lock)
+        {
+            _secrets[secret].Versions[version - 1].State = state;
+        }
+    }
+
+    public void Delete(string secret)
+    {
+        lock (_lock)
+        {
+            _secrets.Remove(secret);
+        }
+    }
+
+    /// <summary>Queues faults for the next requests of a kind (list, secret, version, access, or * for any).</summary>
+    public void Fail(string kind, params GsmFault[] faults)
+    {
+        var queue = _faults.GetOrAdd(kind, _ => new ConcurrentQueue<GsmFault>());
+        foreach (var fault in faults)
+        {
+            queue.Enqueue(fault);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private static string Crc(byte[] data) => Crc32CReference(data).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A bit-by-bit CRC-32C, independent of the code under test.</summary>
+    private static uint Crc32CReference(byte[] data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var i = 0; i < 8; i++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
+    private static async Task WriteError(HttpContext context, int code, string status, string message)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json; charset=UTF-8";
+        var body = new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message, ["status"] = status } };
+        await context.Response.WriteAsync(body.ToJsonString());
+    }
+
+    private static async Task WriteJson(HttpContext context, JsonObject body)
+    {
+        context.Response.ContentType = "application/json; charset=UTF-8";
+        await context.Response.WriteAsync(body.ToJsonString());
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        lock (_lock)
+        {
+            MaxInFlight = Math.Max(MaxInFlight, now);
+        }
+
+        try
+        {
+            if (Latency > TimeSpan.Zero)
+            {
+                await Task.Delay(Latency);
+            }
+
+            await RouteAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task RouteAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? string.Empty;
+        var auth = context.Request.Headers.Authorization.ToString();
+        var token = auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth["Bearer ".Length..] : null;
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var kind = segments switch
+        {
+            ["v1", "projects", _, "secrets"] => "list",
+            ["v1", "projects", _, "secrets", _] => "secret",
+            ["v1", "projects", _, "secrets", _, "versions", var v] when v.EndsWith(":access", StringComparison.Ordinal) => "access",
+            ["v1", "projects", _, "secrets", _, "versions", _] => "version",
+            _ => "unknown",
+        };
+        Requests.Enqueue(new GsmRequest(kind, path, context.Request.QueryString.Value ?? string.Empty, token));
+
+        if (context.Request.Method != "GET" || kind == "unknown")
+        {
+            await WriteError(context, 404, "NOT_FOUND", "The requested URL was not found on this server.");
+            return;
+        }
+
+        if (token is null || !_acceptToken(token))
+        {
+            await WriteError(context, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.");
+            return;
+        }
+
+        if ((_faults.TryGetValue(kind, out var queue) && queue.TryDequeue(out var fault)) || (_faults.TryGetValue("*", out queue) && queue.TryDequeue(out fault)))
+        {
+            if (fault.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (fault.RawBody is { } raw)
+            {
+                context.Response.StatusCode = fault.Status;
+                await context.Response.WriteAsync(raw);
+                return;
+            }
+
+            await WriteError(context, fault.Status, fault.RpcStatus ?? "UNKNOWN", "scripted fault SENTINEL-MESSAGE");
+            return;
+        }
+
+        if (segments[2] != Project && segments[2] != ProjectNumber)
+        {
+            await WriteError(context, 403, "PERMISSION_DENIED", $"Permission denied on resource project {segments[2]}.");
+            return;
+        }
+
+        if (kind == "list")
+        {
+            await ListAsync(context);
+            return;
+        }
+
+        var secretId = segments[4];
+        FakeSecret? secret;
+        lock (_lock)
+        {
+            _secrets.TryGetValue(secretId, out secret);
+        }
+
+        if ((kind is "secret" or "version" && MetadataDenied) || (kind == "access" && AccessDenied.Contains(secretId)))
+        {
+            await WriteError(context, 403, "PERMISSION_DENIED", $"Permission 'secretmanager.versions.{kind}' denied for resource 'projects/{Project}/secrets/{secretId}' (or it may not exist).");
+            return;
+        }
+
+        if (secret is null)
+        {
+            await WriteError(context, 404, "NOT_FOUND", $"Secret [projects/{ProjectNumber}/secrets/{secretId}] not found or has no versions.");
+            return;
+        }
+
+        var secretName = $"projects/{ProjectNumber}/secrets/{secretId}";
+        if (kind == "secret")
+        {
+            await WriteJson(context, SecretJson(secretId, secret));
+            return;
+        }
+
+        var requested = segments[6].Replace(":access", string.Empty, StringComparison.Ordinal);
+        int number;
+        FakeVersion version;
+        lock (_lock)
+        {
+            number = requested == "latest" ? secret.Versions.Count
+                : int.TryParse(requested, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+                : secret.Aliases.TryGetValue(requested, out var aliased) ? aliased : 0;
+            if (number < 1 || number > secret.Versions.Count)
+            {
+                version = null!;
+            }
+            else
+            {
+                version = secret.Versions[number - 1];
+            }
+        }
+
+        if (version is null)
+        {
+            await WriteError(context, 404, "NOT_FOUND", $"Secret Version [{secretName}/versions/{requested}] not found.");
+            return;
+        }
+
+        var versionName = $"{secretName}/versions/{number}";
+        if (kind == "version")
+        {
+            await WriteJson(context, new JsonObject
+            {
+                ["name"] = versionName,
+                ["createTime"] = "2026-01-01T00:00:00.123456789Z",
+                ["state"] = version.State,
+                ["etag"] = $"\"{version.State.ToLowerInvariant()}{number}\"",
+                ["replicationStatus"] = new JsonObject { ["automatic"] = new JsonObject() },
+            });
+            return;
+        }
+
+        if (version.State != "ENABLED")
+        {
+            await WriteError(context, 400, "FAILED_PRECONDITION", $"Secret Version [{versionName}] is in {version.State} state.");
+            return;
+        }
+
+        var crc = CorruptCrc.Contains(secretId) ? "12345" : Crc(version.Data);
+        var payload = new JsonObject { ["dataCrc32c"] = crc };
+        if (version.Data.Length > 0)
+        {
+            payload["data"] = Convert.ToBase64String(version.Data);
+        }
+
+        await WriteJson(context, new JsonObject { ["name"] = versionName, ["payload"] = payload });
+    }
+
+    private JsonObject SecretJson(string id, FakeSecret secret)
+    {
+        lock (_lock)
+        {
+            var json = new JsonObject
+            {
+                ["name"] = $"projects/{ProjectNumber}/secrets/{id}",
+                ["replication"] = new JsonObject { ["automatic"] = new JsonObject() },
+                ["createTime"] = "2026-01-01T00:00:00.5Z",
+                ["labels"] = new JsonObject(secret.Labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))),
+                ["etag"] = "\"16151a2f0e8b3f\"",
+                ["versionAliases"] = new JsonObject(secret.Aliases.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value.ToString(CultureInfo.InvariantCulture)))),
+            };
+            if (secret.ExpireTime is { } expire)
+            {
+                json["expireTime"] = expire.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z'", CultureInfo.InvariantCulture);
+            }
+
+            return json;
+        }
+    }
+
+    private async Task ListAsync(HttpContext context)
+    {
+        var filter = context.Request.Query["filter"].ToString();
+        var pageSize = int.TryParse(context.Request.Query["pageSize"], out var size) && size > 0 ? Math.Min(size, MaxPageSize) : MaxPageSize;
+        var offset = int.TryParse(context.Request.Query["pageToken"], out var start) ? start : 0;
+        (string Key, string Value)? label = null;
+        if (filter.Length > 0)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(filter, "^labels\\.([a-z0-9_-]+)[=:]([a-z0-9_-]*)$");
+            if (!match.Success)
+            {
+                await WriteError(context, 400, "INVALID_ARGUMENT", "Invalid filter.");
+                return;
+            }
+
+            label = (match.Groups[1].Value, match.Groups[2].Value);
+        }
+
+        List<JsonNode> page;
+        bool more;
+        lock (_lock)
+        {
+            // Newest first, as the service lists.
+            var matching = _secrets.Reverse()
+                .Where(s => label is not { } l || (s.Value.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
+                .ToList();
+            page = [.. matching.Skip(offset).Take(pageSize).Select(s => (JsonNode)SecretJson(s.Key, s.Value))];
+            more = offset + pageSize < matching.Count;
+        }
+
+        var body = new JsonObject { ["secrets"] = new JsonArray([.. page]), ["totalSize"] = page.Count };
+        if (more)
+        {
+            body["nextPageToken"] = (offset + pageSize).ToString(CultureInfo.InvariantCulture);
+        }
+
+        await WriteJson(context, body);
+    }
+
+    private sealed class FakeSecret
+    {
+        public List<FakeVersion> Versions { get; } = [];
+
+        public Dictionary<string, string> Labels { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, int> Aliases { get; } = new(StringComparer.Ordinal);
+
+        public DateTimeOffset? ExpireTime { get; set; }
+    }
+
+    private sealed class FakeVersion(byte[] data)
+    {
+        public byte[] Data { get; } = data;
+
+        public string State { get; set; } = "ENABLED";
+    }
+}
