@@ -14,5 +14,10 @@ if (args is ["api", ..])
     return await ApiProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
 }
 
+if (args is ["azure", ..])
+{
+    return await AzureProbe.RunAsync();
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(LoadBenchmarks).Assembly).Run(args);
 return 0;
