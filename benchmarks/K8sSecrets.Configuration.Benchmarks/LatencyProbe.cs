@@ -15,7 +15,7 @@ internal static class LatencyProbe
     public static async Task<int> RunAsync(int rotations)
     {
         await MeasureAsync("file watcher", rotations, v => { });
-        await MeasureAsync("polling, 500 ms interval", Math.Max(5, rotations / 3), v => { v.UseFileWatcher = false; v.PollingInterval = TimeSpan.FromMilliseconds(500); });
+        await MeasureAsync("polling, 500 ms interval", Math.Max(5, rotations / 3), v => { v.UseFileWatcher = false; v.PollInterval = TimeSpan.FromMilliseconds(500); });
         await MeasureIdleAsync();
         return 0;
     }

@@ -4,7 +4,7 @@ namespace K8sSecrets.Configuration.Benchmarks;
 
 /// <summary>
 /// Many clients cut off at the same moment, run through the informer's own reconnect policy
-/// (<see cref="WatchBackoff.Delay"/>, default <see cref="ApiSecretOptions"/>) with a seeded random:
+/// (<see cref="WatchBackoff.Delay"/>, default <see cref="ApiSecretOptions"/> and the builder's default retry policy):
 /// the wait before the first attempt after a cut-off is a random part of <c>ReconnectSpread</c>;
 /// while the API server is down every attempt is refused and counts one more failure, which
 /// doubles the next wait from <c>MinRetryDelay</c>, jittered, as <c>SecretInformer.RunAsync</c> does.
@@ -14,14 +14,15 @@ internal static class ReconnectSimulation
     public static void Run(int clients, TimeSpan outage, int seed)
     {
         var options = new ApiSecretOptions();
-        var random = new Random(seed);
+        var retry = new SecretRetryPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
+        _ = seed; // the policy's jitter comes from Random.Shared
         var firsts = new List<double>();
         var reconnects = new List<double>();
         var all = new List<double>();
         var smallestGap = double.PositiveInfinity;
         for (var client = 0; client < clients; client++)
         {
-            var attempts = Attempts(options, outage, random);
+            var attempts = Attempts(options, retry, outage);
             firsts.Add(attempts[0]);
             reconnects.Add(attempts[^1]);
             all.AddRange(attempts);
@@ -39,7 +40,7 @@ internal static class ReconnectSimulation
     }
 
     /// <summary>The attempt times (seconds after the cut-off) of one client; the last one reconnects.</summary>
-    private static List<double> Attempts(ApiSecretOptions options, TimeSpan outage, Random random)
+    private static List<double> Attempts(ApiSecretOptions options, SecretRetryPolicy retry, TimeSpan outage)
     {
         var times = new List<double>();
         var now = TimeSpan.Zero;
@@ -47,7 +48,7 @@ internal static class ReconnectSimulation
         var dropped = true;
         while (true)
         {
-            now += WatchBackoff.Delay(failures, dropped, options, random.NextDouble());
+            now += WatchBackoff.Delay(failures, dropped, null, retry, options.ReconnectSpread);
             times.Add(now.TotalSeconds);
             if (now >= outage)
             {

@@ -6,7 +6,8 @@ namespace K8sSecrets.Configuration.Azure;
 /// <summary>
 /// Settings of an Azure Key Vault source: which vault, which identity, which secrets and how often.
 /// Every enabled, current secret becomes a configuration key, its name mapped as
-/// <c>AddAzureKeyVault</c> does (<c>ConnectionStrings--Db</c> becomes <c>ConnectionStrings:Db</c>).
+/// <c>AddAzureKeyVault</c> does (<c>ConnectionStrings--Db</c> becomes <c>ConnectionStrings:Db</c>):
+/// <see cref="SecretSourceOptions.KeyDelimiters"/> is <c>["--"]</c> here.
 /// </summary>
 public sealed class AzureKeyVaultOptions : SecretSourceOptions
 {
@@ -15,6 +16,12 @@ public sealed class AzureKeyVaultOptions : SecretSourceOptions
 
     private readonly Dictionary<string, string?> _secrets = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _jsonSecrets = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Initializes a new instance of the <see cref="AzureKeyVaultOptions"/> class.</summary>
+    public AzureKeyVaultOptions()
+    {
+        KeyDelimiters = [KeyVaultNames.Separator];
+    }
 
     /// <summary>Gets or sets the vault's address, for example <c>https://payments-kv.vault.azure.net/</c>.</summary>
     /// <value>The default is <see langword="null"/>; required unless <see cref="Client"/> is set.</value>
@@ -57,7 +64,7 @@ public sealed class AzureKeyVaultOptions : SecretSourceOptions
     /// The first check comes at a random point within the first interval, so that pods started
     /// together do not poll together; later ones come every interval, shortened by up to 10%.
     /// </summary>
-    /// <value>The default is 5 minutes.</value>
+    /// <value>The default is 5 minutes; at most a day.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Gets or sets how many secret values are fetched at once.</summary>
@@ -116,9 +123,9 @@ public sealed class AzureKeyVaultOptions : SecretSourceOptions
             throw new ArgumentException("VaultUri must be an absolute https URI, for example https://payments-kv.vault.azure.net/.", nameof(VaultUri));
         }
 
-        if (PollInterval <= TimeSpan.Zero)
+        if (PollInterval <= TimeSpan.Zero || PollInterval > SecretRetryPolicy.LongestWait)
         {
-            throw new ArgumentOutOfRangeException(nameof(PollInterval), PollInterval, "PollInterval must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(PollInterval), PollInterval, "PollInterval must be positive and at most a day.");
         }
 
         if (MaxParallelism is < 1 or > 64)

@@ -1,17 +1,17 @@
 namespace K8sSecrets.Configuration.Azure;
 
 /// <summary>
-/// Adapts <see cref="KeyVaultReader"/> to the engine's contract: it only keeps the poll schedule
-/// (monotonic time, jittered) and passes reads through.
+/// Adapts <see cref="KeyVaultReader"/> to the engine's contract: it passes reads through and says
+/// when to read next (the jittered poll, or just after the earliest expiry when that comes first).
 /// </summary>
 internal sealed class AzureKeyVaultSecretSource : SecretSource
 {
+    private static readonly TimeSpan AfterExpiry = TimeSpan.FromSeconds(1);
+
     private readonly KeyVaultReader _reader;
     private readonly AzureKeyVaultOptions _options;
     private readonly TimeProvider _time;
-    private long _nextPoll = long.MaxValue;
     private bool _polled;
-    private volatile bool _failed;
 
     public AzureKeyVaultSecretSource(string name, AzureKeyVaultOptions options, KeyVaultReader reader, TimeProvider time)
         : base("azure-keyvault", name, options)
@@ -24,49 +24,28 @@ internal sealed class AzureKeyVaultSecretSource : SecretSource
     /// <summary>Gets the earliest expiry (<c>ExpiresOn</c>) of the published secrets, or <see langword="null"/> when none expires.</summary>
     public DateTimeOffset? EarliestExpiry => _reader.EarliestExpiry;
 
-    /// <summary>
-    /// Gets the time until the next poll, or until the earliest expiry when that comes first (so an
-    /// expired secret is dropped on time); <see langword="null"/> after a failed read, so that the
-    /// engine's backoff and the vault's <c>Retry-After</c> decide.
-    /// </summary>
-    public override TimeSpan? PollInterval
+    public override async ValueTask<SecretLoadResult> LoadAsync(SecretLoadContext context, CancellationToken cancellationToken)
     {
-        get
-        {
-            if (_failed)
-            {
-                return null;
-            }
-
-            var next = Interlocked.Read(ref _nextPoll);
-            var wait = next == long.MaxValue ? _options.PollInterval : _time.GetElapsedTime(_time.GetTimestamp(), next);
-            if (EarliestExpiry is { } expiry && expiry - _time.GetUtcNow() is var untilExpiry && untilExpiry < wait)
-            {
-                wait = untilExpiry + TimeSpan.FromSeconds(1);
-            }
-
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
+        var snapshot = await _reader.ReadAsync(context.ReadAll, cancellationToken).ConfigureAwait(false);
+        var next = NextRead();
+        return snapshot is null ? SecretLoadResult.Unchanged(next) : SecretLoadResult.Read(snapshot, next);
     }
 
-    public override async ValueTask<SecretSnapshot?> LoadAsync(bool force, CancellationToken cancellationToken)
+    /// <summary>
+    /// The time until the next poll: spread over the whole first interval after start-up, then every
+    /// interval shortened by up to 10%; sooner when a published secret expires before that, so that
+    /// it is dropped on time.
+    /// </summary>
+    private TimeSpan NextRead()
     {
-        try
+        var random = Random.Shared.NextDouble();
+        var wait = _polled ? PollSchedule.Next(_options.PollInterval, random) : PollSchedule.First(_options.PollInterval, random);
+        _polled = true;
+        if (EarliestExpiry is { } expiry && expiry - _time.GetUtcNow() + AfterExpiry is var untilExpiry && untilExpiry < wait)
         {
-            var snapshot = await _reader.ReadAsync(force, cancellationToken).ConfigureAwait(false);
-            _failed = false;
-            return snapshot;
+            wait = untilExpiry;
         }
-        catch
-        {
-            _failed = true;
-            throw;
-        }
-        finally
-        {
-            var wait = _polled ? PollSchedule.Next(_options.PollInterval, Random.Shared.NextDouble()) : PollSchedule.First(_options.PollInterval, Random.Shared.NextDouble());
-            _polled = true;
-            Interlocked.Exchange(ref _nextPoll, _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency));
-        }
+
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > SecretRetryPolicy.LongestWait ? SecretRetryPolicy.LongestWait : wait;
     }
 }

@@ -28,7 +28,7 @@ public static class AzureKeyVaultSecretsBuilderExtensions
     /// <param name="configure">Sets the vault, the credential or client, the secrets to read and how often.</param>
     /// <returns>The secrets builder.</returns>
     /// <exception cref="InvalidOperationException">Neither a vault address nor a client was set.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (<c>PollInterval</c> not positive or over a day).</exception>
     public static KubernetesSecretsBuilder FromAzureKeyVault(this KubernetesSecretsBuilder builder, Action<AzureKeyVaultOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -42,7 +42,7 @@ public static class AzureKeyVaultSecretsBuilderExtensions
     internal static AzureKeyVaultSecretSource CreateSource(AzureKeyVaultOptions options, SecretSourceContext context)
     {
         var client = options.Client ?? CreateClient(options);
-        var reader = new KeyVaultReader(client, options, context.TimeProvider, context.LoggerFactory.CreateLogger<AzureKeyVaultSecretSource>());
+        var reader = new KeyVaultReader(client, options, context, context.LoggerFactory.CreateLogger<AzureKeyVaultSecretSource>());
         var name = string.IsNullOrEmpty(options.Prefix) ? reader.Vault : $"{reader.Vault} {options.Prefix}*";
         return new AzureKeyVaultSecretSource(name, options, reader, context.TimeProvider);
     }

@@ -14,8 +14,6 @@ internal static class KeyVaultErrors
     public const string Role = "Grant the app's identity the 'Key Vault Secrets User' role on the vault (Azure RBAC), "
         + "or, on a vault that uses access policies, an access policy with the 'get' and 'list' permissions on secrets.";
 
-    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
-
     public static bool IsThrottled(RequestFailedException error)
         => error.Status == 429
             || (error.Status == 503 && error.GetRawResponse() is { } response
@@ -78,7 +76,8 @@ internal static class KeyVaultErrors
         _ => new SecretSourceException($"Invalid response from Azure Key Vault {vault} while {action} ({error.GetType().Name})."),
     };
 
-    private static TimeSpan Cap(TimeSpan wait) => wait > MaxRetryAfter ? MaxRetryAfter : wait;
+    /// <summary>Keeps a parsed wait within a day; the retry policy caps it further (<c>MaxRetryAfter</c>).</summary>
+    private static TimeSpan Cap(TimeSpan wait) => wait > SecretRetryPolicy.LongestWait ? SecretRetryPolicy.LongestWait : wait;
 
     private static bool IsPlainCode(string code)
     {

@@ -1,8 +1,15 @@
 namespace K8sSecrets.Configuration.Azure;
 
-/// <summary>How secret names become snapshot names: <c>--</c> separates sections, as in <c>AddAzureKeyVault</c>.</summary>
+/// <summary>
+/// Which secret names are valid, and which snapshot name a secret gets. The snapshot name keeps
+/// <c>--</c>: the engine maps it to <c>:</c> through <see cref="SecretSourceOptions.KeyDelimiters"/>,
+/// which <see cref="AzureKeyVaultOptions"/> sets to <c>["--"]</c>, as <c>AddAzureKeyVault</c> maps names.
+/// </summary>
 internal static class KeyVaultNames
 {
+    /// <summary>The separator of sections in a secret name, as <c>AddAzureKeyVault</c> reads it.</summary>
+    public const string Separator = "--";
+
     public static bool IsValid(string name)
     {
         if (name.Length is 0 or > 127)
@@ -21,7 +28,7 @@ internal static class KeyVaultNames
         return true;
     }
 
-    /// <summary>The snapshot name of a secret (<c>/</c> separated), or <see langword="null"/> when nothing is left of it.</summary>
+    /// <summary>The snapshot name of a secret, or <see langword="null"/> when nothing is left of it.</summary>
     public static string? ToSnapshotName(string name, string? prefix, string? key)
     {
         if (key is not null)
@@ -34,8 +41,19 @@ internal static class KeyVaultNames
             name = name[prefix.Length..];
         }
 
-        var mapped = name.Replace("--", "/", StringComparison.Ordinal).Trim('/');
-        return mapped.Length == 0 ? null : mapped;
+        // Leading and trailing separators would give empty key segments: drop them, as a prefix
+        // without its own trailing "--" (Prefix = "payments") should.
+        while (name.StartsWith(Separator, StringComparison.Ordinal))
+        {
+            name = name[Separator.Length..];
+        }
+
+        while (name.EndsWith(Separator, StringComparison.Ordinal))
+        {
+            name = name[..^Separator.Length];
+        }
+
+        return name.Length == 0 ? null : name;
     }
 
     public static bool IsJsonContentType(string? contentType)

@@ -16,22 +16,26 @@ namespace K8sSecrets.Configuration.Azure;
 internal sealed partial class KeyVaultReader
 {
     private const int MaxStartupAttempts = 5;
+
+    /// <summary>The longest a throttled first load holds up <c>Build()</c> before it fails (or, optional, starts empty).</summary>
     private static readonly TimeSpan StartupThrottleBudget = TimeSpan.FromSeconds(30);
 
     private readonly SecretClient _client;
     private readonly AzureKeyVaultOptions _options;
     private readonly TimeProvider _time;
+    private readonly SecretRetryPolicy _retry;
     private readonly ILogger _logger;
     private readonly Dictionary<string, KeyVaultSecretState> _secrets = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _skipped = new(StringComparer.OrdinalIgnoreCase);
     private bool _loaded;
     private bool _hadFailures;
 
-    public KeyVaultReader(SecretClient client, AzureKeyVaultOptions options, TimeProvider time, ILogger logger)
+    public KeyVaultReader(SecretClient client, AzureKeyVaultOptions options, SecretSourceContext context, ILogger logger)
     {
         _client = client;
         _options = options;
-        _time = time;
+        _time = context.TimeProvider;
+        _retry = context.Retry;
         _logger = logger;
         Vault = client.VaultUri.GetLeftPart(UriPartial.Authority) + "/";
     }
@@ -42,7 +46,10 @@ internal sealed partial class KeyVaultReader
     /// <summary>Gets the earliest <c>ExpiresOn</c> of the published secrets, or <see langword="null"/> when none expires.</summary>
     public DateTimeOffset? EarliestExpiry { get; private set; }
 
-    /// <summary>Reads the vault. At start-up a throttled vault is waited out (within 30 s) instead of failing the build.</summary>
+    /// <summary>
+    /// Reads the vault. At start-up a throttled vault is waited out (its <c>Retry-After</c>, capped by the
+    /// retry policy, within 30 s in all) instead of failing the build.
+    /// </summary>
     /// <param name="readAll">Return a full snapshot even if nothing changed.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The snapshot, or <see langword="null"/> when nothing changed.</returns>
@@ -55,7 +62,8 @@ internal sealed partial class KeyVaultReader
             {
                 return await ReadOnceAsync(readAll, cancellationToken).ConfigureAwait(false);
             }
-            catch (SecretSourceException e) when (!_loaded && e.RetryAfter is { } wait && waited + wait <= StartupThrottleBudget && attempt < MaxStartupAttempts)
+            catch (SecretSourceException e) when (!_loaded && e.RetryAfter is { } asked && _retry.CapRetryAfter(asked) is var wait
+                && waited + wait <= StartupThrottleBudget && attempt < MaxStartupAttempts)
             {
                 Log.StartupThrottled(_logger, Vault, wait.TotalSeconds);
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
@@ -311,7 +319,10 @@ internal sealed partial class KeyVaultReader
     private SecretSourceException Throttled(RequestFailedException error)
     {
         var wait = KeyVaultErrors.RetryAfter(error, _time);
-        var after = wait is { } w ? $"; the next read waits the {w.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s it asked for" : string.Empty;
+        var after = wait is not { } asked ? string.Empty
+            : _retry.CapRetryAfter(asked) is var honoured && honoured < asked
+                ? $"; it asked for {Seconds(asked)} s, the next read waits {Seconds(honoured)} s (MaxRetryAfter)"
+                : $"; the next read waits the {Seconds(asked)} s it asked for";
         return new SecretSourceException($"Azure Key Vault {Vault} is throttling requests ({KeyVaultErrors.Describe(error)}){after}. The last good values stay.")
         {
             RetryAfter = wait,
@@ -337,6 +348,8 @@ internal sealed partial class KeyVaultReader
         snapshot.Version = $"{_secrets.Count} secrets";
         return snapshot;
     }
+
+    private static string Seconds(TimeSpan wait) => wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string Stamp(SecretProperties properties)
         => string.Join('|', properties.Version, properties.UpdatedOn?.ToUnixTimeMilliseconds(), properties.ContentType);

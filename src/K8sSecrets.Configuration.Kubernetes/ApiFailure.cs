@@ -73,7 +73,7 @@ internal readonly record struct ApiFailure(int? StatusCode, string Description, 
             && values.FirstOrDefault() is { } value
             && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
-            return TimeSpan.FromSeconds(Math.Min(seconds, 600));
+            return TimeSpan.FromSeconds(Math.Min(seconds, SecretRetryPolicy.LongestWait.TotalSeconds)); // the retry policy caps it further
         }
 
         return null;

@@ -67,14 +67,6 @@ public sealed class ApiSecretOptions : SecretSourceOptions
     /// <value>The default is 10 seconds; <see cref="TimeSpan.Zero"/> reconnects at once.</value>
     public TimeSpan ReconnectSpread { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gets or sets the first wait after a failed list or watch; it doubles per failure in a row.</summary>
-    /// <value>The default is 1 second. Each wait is jittered down by up to half.</value>
-    public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Gets or sets the longest wait between failed attempts.</summary>
-    /// <value>The default is 1 minute. A <c>Retry-After</c> sent by the API server is honoured even when longer.</value>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
-
     internal TimeSpan EffectiveIdleTimeout => WatchIdleTimeout ?? WatchTimeout + TimeSpan.FromSeconds(30);
 
     internal void CheckSettings()
@@ -102,24 +94,19 @@ public sealed class ApiSecretOptions : SecretSourceOptions
             throw new ArgumentException("Namespace must not be blank; leave it null for the default.", nameof(Namespace));
         }
 
-        if (WatchTimeout < TimeSpan.FromSeconds(1))
+        if (WatchTimeout < TimeSpan.FromSeconds(1) || WatchTimeout > SecretRetryPolicy.LongestWait)
         {
-            throw new ArgumentOutOfRangeException(nameof(WatchTimeout), WatchTimeout, "WatchTimeout must be at least 1 second.");
+            throw new ArgumentOutOfRangeException(nameof(WatchTimeout), WatchTimeout, "WatchTimeout must be at least 1 second and at most a day.");
         }
 
-        if (WatchIdleTimeout is { } idle && idle <= TimeSpan.Zero)
+        if (WatchIdleTimeout is { } idle && (idle <= TimeSpan.Zero || idle > SecretRetryPolicy.LongestWait))
         {
-            throw new ArgumentOutOfRangeException(nameof(WatchIdleTimeout), idle, "WatchIdleTimeout must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(WatchIdleTimeout), idle, "WatchIdleTimeout must be positive and at most a day.");
         }
 
-        if (ReconnectSpread < TimeSpan.Zero)
+        if (ReconnectSpread < TimeSpan.Zero || ReconnectSpread > SecretRetryPolicy.LongestWait)
         {
-            throw new ArgumentOutOfRangeException(nameof(ReconnectSpread), ReconnectSpread, "ReconnectSpread must not be negative.");
-        }
-
-        if (MinRetryDelay <= TimeSpan.Zero || MaxRetryDelay < MinRetryDelay)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MinRetryDelay), MinRetryDelay, "MinRetryDelay must be positive and no larger than MaxRetryDelay.");
+            throw new ArgumentOutOfRangeException(nameof(ReconnectSpread), ReconnectSpread, "ReconnectSpread must not be negative nor longer than a day.");
         }
     }
 }

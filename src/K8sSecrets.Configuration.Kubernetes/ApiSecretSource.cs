@@ -16,7 +16,7 @@ internal sealed partial class ApiSecretSource : SecretSource, IInformerOwner
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
     private ApiConnection? _connection;
-    private Action? _requestRefresh;
+    private SecretSourceSignals? _signals;
     private Task[] _loops = [];
     private long _generation;
     private long _returnedGeneration = -1;
@@ -37,11 +37,11 @@ internal sealed partial class ApiSecretSource : SecretSource, IInformerOwner
         Namespace = @namespace;
         var informerLogger = context.LoggerFactory.CreateLogger<SecretInformer>();
         var informers = options.SecretNames
-            .Select(name => new SecretInformer(this, @namespace, name, labelSelector: null, options, _time, informerLogger))
+            .Select(name => new SecretInformer(this, @namespace, name, labelSelector: null, options, context, informerLogger))
             .ToList();
         if (!string.IsNullOrWhiteSpace(options.LabelSelector))
         {
-            informers.Add(new SecretInformer(this, @namespace, secretName: null, options.LabelSelector, options, _time, informerLogger));
+            informers.Add(new SecretInformer(this, @namespace, secretName: null, options.LabelSelector, options, context, informerLogger));
         }
 
         _informers = [.. informers];
@@ -61,37 +61,23 @@ internal sealed partial class ApiSecretSource : SecretSource, IInformerOwner
         }
     }
 
-    public override async ValueTask<SecretSnapshot?> LoadAsync(bool force, CancellationToken cancellationToken)
+    public override async ValueTask<SecretLoadResult> LoadAsync(SecretLoadContext context, CancellationToken cancellationToken)
     {
         bool watching;
         lock (_lock)
         {
-            watching = _requestRefresh is not null;
+            watching = _signals is not null;
         }
 
-        var generation = Interlocked.Read(ref _generation);
         if (!watching)
         {
             await InitialListAsync(cancellationToken).ConfigureAwait(false);
-            generation = Interlocked.Read(ref _generation);
-        }
-        else if (generation == _returnedGeneration
-            && _informers.Select(static i => (i, i.Failure)).FirstOrDefault(static p => p.Failure is not null) is ({ } failing, { } failure))
-        {
-            // Nothing new to publish and a watch is failing: report it, so that health, metrics and
-            // logs show the outage. New data from a healthy informer is still published first.
-            throw new SecretSourceException(
-                $"The watch of {failing.Target} is failing: {failure.Description}. The last good values stay published while it retries."
-                + (failure.IsForbidden ? " " + Messages.RbacRule(failing) : string.Empty))
-            {
-                IsTransient = !failure.IsForbidden,
-                RetryAfter = failure.RetryAfter,
-            };
         }
 
-        if (!force && generation == _returnedGeneration)
+        var generation = Interlocked.Read(ref _generation);
+        if (!context.ReadAll && generation == _returnedGeneration)
         {
-            return null;
+            return SecretLoadResult.Unchanged();
         }
 
         var snapshot = NewSnapshot();
@@ -115,20 +101,20 @@ internal sealed partial class ApiSecretSource : SecretSource, IInformerOwner
             _ => $"{versions.Count} Secrets, change {generation}",
         };
         _returnedGeneration = generation;
-        return snapshot;
+        return SecretLoadResult.Read(snapshot);
     }
 
-    public override void StartWatching(Action requestRefresh)
+    public override void StartWatching(SecretSourceSignals signals)
     {
-        ArgumentNullException.ThrowIfNull(requestRefresh);
+        ArgumentNullException.ThrowIfNull(signals);
         lock (_lock)
         {
-            if (_requestRefresh is not null || Volatile.Read(ref _disposed) == 1)
+            if (_signals is not null || Volatile.Read(ref _disposed) == 1)
             {
                 return;
             }
 
-            _requestRefresh = requestRefresh;
+            _signals = signals;
             var stopping = _stopping.Token;
             _loops = [.. _informers.Select(informer => Task.Run(() => RunInformerAsync(informer, stopping), CancellationToken.None))];
         }
@@ -163,10 +149,33 @@ internal sealed partial class ApiSecretSource : SecretSource, IInformerOwner
     void IInformerOwner.DataChanged()
     {
         Interlocked.Increment(ref _generation);
-        RequestRefresh();
+        Signals?.RequestRefresh();
     }
 
-    void IInformerOwner.StatusChanged() => RequestRefresh();
+    void IInformerOwner.Report(SecretInformer informer, ApiFailure? failure)
+    {
+        if (Signals is not { } signals)
+        {
+            return; // the first list's failures are the first load's, reported by the engine
+        }
+
+        if (failure is not { } f)
+        {
+            if (_informers.All(static i => i.Failure is null))
+            {
+                signals.ReportRecovered();
+            }
+
+            return;
+        }
+
+        signals.ReportFailure(new SecretSourceException(
+            $"Listing or watching {informer.Target} failed: {f.Description}. The last good values stay published while it retries."
+            + (f.IsForbidden ? " " + Messages.RbacRule(informer) : string.Empty))
+        {
+            IsTransient = !f.IsForbidden && !f.IsUnauthorized,
+        });
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -240,14 +249,14 @@ internal sealed partial class ApiSecretSource : SecretSource, IInformerOwner
         }
     }
 
-    private void RequestRefresh()
+    private SecretSourceSignals? Signals
     {
-        Action? requestRefresh;
-        lock (_lock)
+        get
         {
-            requestRefresh = _requestRefresh;
+            lock (_lock)
+            {
+                return _signals;
+            }
         }
-
-        requestRefresh?.Invoke();
     }
 }

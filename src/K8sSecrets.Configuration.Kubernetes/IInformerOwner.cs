@@ -12,6 +12,6 @@ internal interface IInformerOwner
     /// <summary>Called after the data of a Secret changed.</summary>
     void DataChanged();
 
-    /// <summary>Called when a failure streak starts or ends.</summary>
-    void StatusChanged();
+    /// <summary>Called after each failed list or watch (<paramref name="failure"/> set) and when a failure streak ends (null).</summary>
+    void Report(SecretInformer informer, ApiFailure? failure);
 }

@@ -18,9 +18,6 @@ internal sealed partial class SecretInformer
         [LoggerMessage(303, LogLevel.Information, "The resourceVersion of {Target} expired (410); listing again.", EventName = "Expired")]
         public static partial void Expired(ILogger logger, string target);
 
-        [LoggerMessage(304, LogLevel.Warning, "Listing or watching {Target} failed ({Failures} in a row): {Reason}. The last values stay published.", EventName = "AttemptFailed")]
-        public static partial void AttemptFailed(ILogger logger, string target, string reason, int failures);
-
         [LoggerMessage(305, LogLevel.Warning, "The watch of {Target} was silent for {IdleSeconds} s; dropping it and watching again.", EventName = "WatchIdle")]
         public static partial void WatchIdle(ILogger logger, string target, double idleSeconds);
 
@@ -39,14 +36,8 @@ internal sealed partial class SecretInformer
         [LoggerMessage(310, LogLevel.Warning, "The watch of {Target} was cut after {Lines} event(s) ({Reason}); reconnecting from the last resourceVersion.", EventName = "WatchDropped")]
         public static partial void WatchDropped(ILogger logger, string target, string reason, int lines);
 
-        [LoggerMessage(311, LogLevel.Information, "{Target} is read again after {Failures} failed attempt(s).", EventName = "Recovered")]
-        public static partial void Recovered(ILogger logger, string target, int failures);
-
         [LoggerMessage(312, LogLevel.Debug, "{Target}: {EventType} of '{SecretName}' at resourceVersion {ResourceVersion} changed its data.", EventName = "Applied")]
         public static partial void Applied(ILogger logger, string target, string eventType, string secretName, string? resourceVersion);
-
-        [LoggerMessage(313, LogLevel.Error, "{Target} is forbidden. {Rule}", EventName = "Forbidden")]
-        public static partial void Forbidden(ILogger logger, string target, string rule);
 
         [LoggerMessage(314, LogLevel.Debug, "{Target}: waiting {DelayMs} ms before the next list or watch.", EventName = "Waiting")]
         public static partial void Waiting(ILogger logger, string target, double delayMs);

@@ -39,7 +39,7 @@ internal sealed partial class SecretInformer
         // The client returns a watch only with its first line, so a quiet watch that has stayed
         // open for longer than the first retry delay ends the backoff streak: an error answer
         // (401, 403, 410, 5xx) would have ended it by then. Health was already restored by the list.
-        using var established = _time.CreateTimer(static state => ((SecretInformer)state!).ResetBackoff(), this, _options.MinRetryDelay * 2, Timeout.InfiniteTimeSpan);
+        using var established = _time.CreateTimer(static state => ((SecretInformer)state!).ResetBackoff(), this, _retry.MinDelay * 2, Timeout.InfiniteTimeSpan);
         var timeoutSeconds = (int)Math.Max(1, Math.Round(_options.WatchTimeout.TotalSeconds * (0.9 + (0.1 * Random.Shared.NextDouble()))));
         var stream = new StreamState();
         var lines = 0;
@@ -148,7 +148,7 @@ internal sealed partial class SecretInformer
         => _time.GetElapsedTime(started) >= TimeSpan.FromSeconds(timeoutSeconds * 0.9);
 
     /// <summary>Whether a watch has been open long enough that an error answer would have ended it already.</summary>
-    private bool Established(long started) => _time.GetElapsedTime(started) >= _options.MinRetryDelay * 2;
+    private bool Established(long started) => _time.GetElapsedTime(started) >= _retry.MinDelay * 2;
 
     private enum WatchEnd
     {

@@ -15,6 +15,7 @@ internal sealed partial class SecretInformer
 
     private readonly IInformerOwner _owner;
     private readonly ApiSecretOptions _options;
+    private readonly SecretRetryPolicy _retry;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
@@ -24,7 +25,7 @@ internal sealed partial class SecretInformer
     private ApiFailure? _failure;
     private int _failures;
 
-    public SecretInformer(IInformerOwner owner, string @namespace, string? secretName, string? labelSelector, ApiSecretOptions options, TimeProvider time, ILogger logger)
+    public SecretInformer(IInformerOwner owner, string @namespace, string? secretName, string? labelSelector, ApiSecretOptions options, SecretSourceContext context, ILogger logger)
     {
         _owner = owner;
         Namespace = @namespace;
@@ -32,7 +33,8 @@ internal sealed partial class SecretInformer
         LabelSelector = labelSelector;
         FieldSelector = secretName is null ? null : "metadata.name=" + secretName;
         _options = options;
-        _time = time;
+        _retry = context.Retry;
+        _time = context.TimeProvider;
         _logger = logger;
     }
 
@@ -136,11 +138,7 @@ internal sealed partial class SecretInformer
         var needList = !HasListed;
         while (!stopping.IsCancellationRequested)
         {
-            var delay = WatchBackoff.Delay(Math.Max(Volatile.Read(ref _failures), quickEnds), dropped, _options, Random.Shared.NextDouble());
-            if (Failure is { RetryAfter: { } retryAfter } && retryAfter > delay)
-            {
-                delay = retryAfter;
-            }
+            var delay = WatchBackoff.Delay(Math.Max(Volatile.Read(ref _failures), quickEnds), dropped, Failure, _retry, _options.ReconnectSpread);
 
             if (delay > TimeSpan.Zero)
             {
@@ -199,13 +197,7 @@ internal sealed partial class SecretInformer
     /// </summary>
     private bool OnFailure(ApiFailure failure)
     {
-        var failures = RecordFailure(failure);
-        Log.AttemptFailed(_logger, Target, failure.Description, failures);
-        if (failure.IsForbidden)
-        {
-            Log.Forbidden(_logger, Target, Messages.RbacRule(this));
-        }
-
+        RecordFailure(failure);
         return true;
     }
 
@@ -329,22 +321,21 @@ internal sealed partial class SecretInformer
 
     private bool Matches(string name) => SecretName is null || string.Equals(SecretName, name, StringComparison.Ordinal);
 
-    private int RecordFailure(ApiFailure failure)
+    /// <summary>Records a failed attempt and reports it to the engine, which logs and counts it.</summary>
+    private void RecordFailure(ApiFailure failure)
     {
         lock (_lock)
         {
             _failure = failure;
         }
 
-        var failures = Interlocked.Increment(ref _failures);
-        _owner.StatusChanged();
-        return failures;
+        Interlocked.Increment(ref _failures);
+        _owner.Report(this, failure);
     }
 
     /// <summary>Ends the failure streak as far as health goes; the backoff keeps growing until a watch holds.</summary>
     private void RecordSuccess()
     {
-        int failures;
         lock (_lock)
         {
             if (_failure is null)
@@ -353,11 +344,9 @@ internal sealed partial class SecretInformer
             }
 
             _failure = null;
-            failures = Volatile.Read(ref _failures);
         }
 
-        Log.Recovered(_logger, Target, failures);
-        _owner.StatusChanged();
+        _owner.Report(this, null);
     }
 
     private void ResetBackoff() => Interlocked.Exchange(ref _failures, 0);

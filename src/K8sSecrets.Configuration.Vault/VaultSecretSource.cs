@@ -8,25 +8,24 @@ namespace K8sSecrets.Configuration.Vault;
 /// <summary>
 /// Reads Vault paths on the engine's loop. Each <see cref="LoadAsync"/> does only what is due: the
 /// token's login or renewal, lease renewals, and the reads of paths whose poll (or lease end) has
-/// come; <see cref="PollInterval"/> is the time until the earliest of those.
+/// come; each result's next read is the time until the earliest of those.
 /// </summary>
 internal sealed partial class VaultSecretSource : SecretSource
 {
     private const double PollJitter = 0.1;
-    private static readonly TimeSpan MaxPathBackoff = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan MaxWait = TimeSpan.FromHours(12);
     private static readonly TimeSpan RevokeBudget = TimeSpan.FromSeconds(5);
 
     private readonly VaultSecretOptions _options;
     private readonly IVaultApi _api;
     private readonly TimeProvider _time;
+    private readonly SecretRetryPolicy _retry;
     private readonly ILogger _logger;
     private readonly VaultTokenSession _session;
     private readonly VaultPathState[] _paths;
     private readonly Dictionary<string, int> _mounts;
     private bool _loaded;
     private bool _dirty;
-    private volatile bool _failed;
     private long _nextDueTicks = long.MaxValue;
 
     public VaultSecretSource(string name, VaultSecretOptions options, VaultAuthMethod auth, IVaultApi api, SecretSourceContext context)
@@ -35,25 +34,18 @@ internal sealed partial class VaultSecretSource : SecretSource
         _options = options;
         _api = api;
         _time = context.TimeProvider;
+        _retry = context.Retry;
         _logger = context.LoggerFactory.CreateLogger<VaultSecretSource>();
         _session = new VaultTokenSession(auth, api, _time, _logger);
         _paths = [.. options.Secrets.Select(static s => new VaultPathState(s))];
         _mounts = new Dictionary<string, int>(options.KvVersions, StringComparer.Ordinal);
     }
 
-    /// <summary>
-    /// Gets the time until the next due action, or <see langword="null"/> after a failed load so that
-    /// the engine's backoff (and any Retry-After) decides the next attempt.
-    /// </summary>
-    public override TimeSpan? PollInterval
+    /// <summary>Gets the time until the next due action: a token or lease renewal, or a path's read.</summary>
+    internal TimeSpan NextRead
     {
         get
         {
-            if (_failed)
-            {
-                return null;
-            }
-
             var next = Interlocked.Read(ref _nextDueTicks);
             if (next == long.MaxValue)
             {
@@ -65,19 +57,18 @@ internal sealed partial class VaultSecretSource : SecretSource
         }
     }
 
-    public override async ValueTask<SecretSnapshot?> LoadAsync(bool force, CancellationToken cancellationToken)
+    public override async ValueTask<SecretLoadResult> LoadAsync(SecretLoadContext context, CancellationToken cancellationToken)
     {
-        var succeeded = false;
         try
         {
-            var snapshot = await LoadCoreAsync(force, cancellationToken).ConfigureAwait(false);
-            succeeded = true;
-            return snapshot;
-        }
-        finally
-        {
-            _failed = !succeeded;
+            var snapshot = await LoadCoreAsync(context.ReadAll, cancellationToken).ConfigureAwait(false);
             UpdateNextDue();
+            return snapshot is null ? SecretLoadResult.Unchanged(NextRead) : SecretLoadResult.Read(snapshot, NextRead);
+        }
+        catch
+        {
+            UpdateNextDue();
+            throw;
         }
     }
 
@@ -331,12 +322,12 @@ internal sealed partial class VaultSecretSource : SecretSource
         return snapshot;
     }
 
-    /// <summary>1 s doubling per failure, capped at the poll interval (and 2 minutes), jittered down by up to half.</summary>
-    private TimeSpan PathBackoff(int failures) => RetryBackoff.Delay(
-        failures,
-        TimeSpan.FromSeconds(1),
-        _options.PollInterval < MaxPathBackoff ? _options.PollInterval : MaxPathBackoff,
-        Random.Shared.NextDouble());
+    /// <summary>The builder's retry policy, never longer than the poll interval.</summary>
+    private TimeSpan PathBackoff(int failures)
+    {
+        var delay = _retry.GetDelay(failures);
+        return delay < _options.PollInterval ? delay : _options.PollInterval;
+    }
 
     private DateTimeOffset NextPoll(DateTimeOffset now)
         => now + (_options.PollInterval * (1 - (PollJitter * Random.Shared.NextDouble())));

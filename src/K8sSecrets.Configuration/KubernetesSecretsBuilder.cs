@@ -10,6 +10,7 @@ namespace K8sSecrets.Configuration;
 public sealed class KubernetesSecretsBuilder
 {
     private readonly List<Func<SecretSourceContext, SecretSource>> _factories = [];
+    private readonly List<Action<SecretsConfigurationProvider>> _providerCallbacks = [];
 
     internal KubernetesSecretsBuilder()
     {
@@ -31,6 +32,14 @@ public sealed class KubernetesSecretsBuilder
     /// <summary>Gets or sets the longest retry delay after repeated failures.</summary>
     /// <value>The default is 2 minutes. Each delay is jittered down by up to half.</value>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Gets or sets the longest <c>Retry-After</c> a store is obeyed for; a store asking for longer
+    /// (a misbehaving proxy's <c>Retry-After: 86400</c>) is read again after this.
+    /// </summary>
+    /// <value>The default is 10 minutes. No wait of the library is ever longer than
+    /// <see cref="SecretRetryPolicy.LongestWait"/> (one day).</value>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Adds a Secret mounted as a volume (or any folder of one-file-per-key secrets).</summary>
     /// <param name="path">The mount folder, for example <c>/var/run/secrets/app</c>.</param>
@@ -63,21 +72,37 @@ public sealed class KubernetesSecretsBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds a callback that runs for every provider this builder's sources create, each time the
+    /// configuration is built and before the provider first loads. Packages that extend the builder
+    /// use it to attach behaviour to its providers (for example a restart rule).
+    /// </summary>
+    /// <param name="callback">Receives each new provider.</param>
+    /// <returns>This builder.</returns>
+    public KubernetesSecretsBuilder OnProviderCreated(Action<SecretsConfigurationProvider> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        _providerCallbacks.Add(callback);
+        return this;
+    }
+
     internal IReadOnlyList<Func<SecretSourceContext, SecretSource>> Factories => _factories;
+
+    internal IReadOnlyList<Action<SecretsConfigurationProvider>> ProviderCallbacks => _providerCallbacks;
 
     internal RefreshSettings BuildSettings()
     {
-        if (MinRetryDelay <= TimeSpan.Zero || MaxRetryDelay < MinRetryDelay)
+        SecretRetryPolicy.CheckWait(MinRetryDelay, nameof(MinRetryDelay));
+        SecretRetryPolicy.CheckWait(MaxRetryDelay, nameof(MaxRetryDelay));
+        SecretRetryPolicy.CheckWait(MaxRetryAfter, nameof(MaxRetryAfter));
+        if (MaxRetryDelay < MinRetryDelay)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(MinRetryDelay),
-                "MinRetryDelay must be positive and no larger than MaxRetryDelay.");
+            throw new ArgumentOutOfRangeException(nameof(MinRetryDelay), MinRetryDelay, "MinRetryDelay must be no larger than MaxRetryDelay.");
         }
 
         return new RefreshSettings(
             LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             TimeProvider ?? TimeProvider.System,
-            MinRetryDelay,
-            MaxRetryDelay);
+            new SecretRetryPolicy(MinRetryDelay, MaxRetryDelay, MaxRetryAfter));
     }
 }

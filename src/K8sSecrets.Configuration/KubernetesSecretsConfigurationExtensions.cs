@@ -39,6 +39,18 @@ public static class KubernetesSecretsConfigurationExtensions
         }));
     }
 
+    /// <summary>Adds a Secret volume mounted at <paramref name="path"/>, with its settings.</summary>
+    /// <param name="builder">The configuration builder.</param>
+    /// <param name="path">The mount folder.</param>
+    /// <param name="configure">Adjusts the volume's settings (optional, reload, section, ...).</param>
+    /// <returns>The configuration builder.</returns>
+    public static IConfigurationBuilder AddKubernetesSecrets(this IConfigurationBuilder builder, string path, Action<VolumeSecretOptions> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(configure);
+        return builder.AddKubernetesSecrets(secrets => secrets.FromVolume(path, configure));
+    }
+
     /// <summary>
     /// Adds every source configured on the <see cref="KubernetesSecretsBuilder"/>; each becomes
     /// one configuration provider, added in the order the sources were declared.
@@ -55,7 +67,7 @@ public static class KubernetesSecretsConfigurationExtensions
         var settings = secrets.BuildSettings();
         foreach (var factory in secrets.Factories)
         {
-            builder.Add(new SecretsConfigurationSource(factory, settings));
+            builder.Add(new SecretsConfigurationSource(factory, settings, [.. secrets.ProviderCallbacks]));
         }
 
         return builder;

@@ -1,16 +1,19 @@
 namespace K8sSecrets.Configuration;
 
 /// <summary>
-/// The contract every secret store plugs into the shared refresh engine with. A source knows how
-/// to read one consistent <see cref="SecretSnapshot"/> and, optionally, how to notice that it
-/// should be read again; the engine owns everything else: key mapping, comparison, the atomic
-/// swap, change notification, keeping the last good values, retries, logging and metrics.
+/// The contract every secret store plugs into the shared refresh engine with. A source reads one
+/// consistent <see cref="SecretSnapshot"/> when asked and says when it wants to be asked again;
+/// a source that can notice changes itself (a watch) also tells the engine through
+/// <see cref="SecretSourceSignals"/>. The engine owns everything else: key mapping, comparison,
+/// the atomic swap, change notification, keeping the last good values, retries, health, logging
+/// and metrics. See <c>docs/writing-a-source.md</c>.
 /// </summary>
 /// <remarks>
-/// The engine calls <see cref="LoadAsync"/> from one task at a time, never concurrently.
-/// Exceptions thrown by <see cref="LoadAsync"/> count as a failed refresh; throw a
-/// <see cref="SecretSourceException"/> so that the message (which must hold no secret) can be
-/// logged. The text of any other exception is never logged.
+/// The engine calls <see cref="LoadAsync"/> from one task at a time, never concurrently. A load
+/// that fails as a whole throws a <see cref="SecretSourceException"/> whose message (which must
+/// hold no secret) is logged; the text of any other exception is never logged. A load in which
+/// only some names fail returns a snapshot with those names recorded through
+/// <see cref="SecretSnapshot.AddFailure"/>.
 /// </remarks>
 public abstract class SecretSource : IDisposable
 {
@@ -37,34 +40,23 @@ public abstract class SecretSource : IDisposable
     /// <summary>Gets the source's settings.</summary>
     public SecretSourceOptions Options { get; }
 
-    /// <summary>
-    /// Gets how often the engine should read the source when nothing else asks it to, or
-    /// <see langword="null"/> when the source notifies the engine itself. Read again after every refresh.
-    /// </summary>
-    public virtual TimeSpan? PollInterval => null;
-
-    /// <summary>
-    /// Gets how long the engine waits after the last change notification before it reads, so
-    /// that a burst of notifications becomes one read. Read again after every notification.
-    /// </summary>
-    public virtual TimeSpan Debounce => TimeSpan.Zero;
-
     /// <summary>Reads the source.</summary>
-    /// <param name="force"><see langword="true"/> to read everything even if the source believes
-    /// nothing changed: the first load, a forced refresh, and every read after a failed one (the
-    /// last snapshot returned may never have been published).</param>
+    /// <param name="context">Why the engine reads, and whether everything must be read
+    /// (<see cref="SecretLoadContext.ReadAll"/>).</param>
     /// <param name="cancellationToken">Cancelled when the provider is disposed.</param>
-    /// <returns>The snapshot, or <see langword="null"/> when the source knows nothing changed since
-    /// the last snapshot it returned.</returns>
-    public abstract ValueTask<SecretSnapshot?> LoadAsync(bool force, CancellationToken cancellationToken);
+    /// <returns><see cref="SecretLoadResult.Read(SecretSnapshot)"/> with everything the source holds
+    /// now, or <see cref="SecretLoadResult.Unchanged()"/> when the source knows nothing changed since
+    /// the last snapshot it returned (never when <see cref="SecretLoadContext.ReadAll"/> is set); either
+    /// with the time until the next read the source wants.</returns>
+    public abstract ValueTask<SecretLoadResult> LoadAsync(SecretLoadContext context, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Called once, after the first load, to let the source start noticing changes. The source
-    /// calls <paramref name="requestRefresh"/> whenever it should be read again; calls are
-    /// coalesced and cheap, and may come from any thread.
+    /// Called once, after the first load, to let the source start noticing changes by itself. The
+    /// source keeps <paramref name="signals"/> and uses it, from any thread, to ask for a read and to
+    /// report the health of its background work.
     /// </summary>
-    /// <param name="requestRefresh">Asks the engine for a refresh.</param>
-    public virtual void StartWatching(Action requestRefresh)
+    /// <param name="signals">The source's line to the engine.</param>
+    public virtual void StartWatching(SecretSourceSignals signals)
     {
     }
 

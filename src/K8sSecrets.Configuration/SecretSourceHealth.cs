@@ -8,13 +8,13 @@ public sealed class SecretSourceHealth
         DateTimeOffset? lastFailure,
         string? lastError,
         int consecutiveFailures,
-        DateTimeOffset now)
+        TimeSpan? staleness)
     {
         LastSuccess = lastSuccess;
         LastFailure = lastFailure;
         LastError = lastError;
         ConsecutiveFailures = consecutiveFailures;
-        Staleness = lastSuccess is { } success ? now - success : null;
+        Staleness = staleness;
     }
 
     /// <summary>Gets when the source was last read successfully, or <see langword="null"/> if never.</summary>
@@ -26,10 +26,10 @@ public sealed class SecretSourceHealth
     /// <summary>Gets the last failure's description (names paths and causes, never values).</summary>
     public string? LastError { get; }
 
-    /// <summary>Gets how many reads in a row have failed; 0 once one succeeds.</summary>
+    /// <summary>Gets how many reads in a row have failed (or, for a watching source, how many times its watch failed in a row); 0 once it works again.</summary>
     public int ConsecutiveFailures { get; }
 
-    /// <summary>Gets how long ago the published values were last confirmed, or <see langword="null"/> if never.</summary>
+    /// <summary>Gets how long ago the published values were last confirmed (measured on the monotonic clock), or <see langword="null"/> if never.</summary>
     public TimeSpan? Staleness { get; }
 
     /// <summary>Gets a value indicating whether the source has loaded and its last read succeeded.</summary>

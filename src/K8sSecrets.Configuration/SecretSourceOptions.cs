@@ -38,4 +38,22 @@ public abstract class SecretSourceOptions
     /// </summary>
     /// <value>The default is <see langword="null"/>: every set is accepted.</value>
     public Func<IReadOnlyDictionary<string, string?>, string?>? Validate { get; set; }
+
+    /// <summary>
+    /// Gets or sets the separators in a secret's name that become <c>:</c> in its configuration key,
+    /// besides <c>/</c>, which always does (it separates the parts of nested and flattened names).
+    /// </summary>
+    /// <value>The default is <c>["__"]</c>, as <c>AddKeyPerFile</c> and environment variables do;
+    /// the Azure Key Vault source uses <c>["--"]</c>, as <c>AddAzureKeyVault</c> does.</value>
+    public IReadOnlyList<string> KeyDelimiters { get; set; } = DefaultKeyDelimiters;
+
+    /// <summary>
+    /// Gets or sets a rule applied to every key after the separators are mapped and before the
+    /// <see cref="Section"/> is prepended: return the key to publish (renamed or not), or
+    /// <see langword="null"/> to leave the secret out.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: every key is published as mapped.</value>
+    public Func<string, string?>? MapKey { get; set; }
+
+    internal static IReadOnlyList<string> DefaultKeyDelimiters { get; } = ["__"];
 }

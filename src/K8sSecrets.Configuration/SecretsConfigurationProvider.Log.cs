@@ -35,5 +35,8 @@ public sealed partial class SecretsConfigurationProvider
 
         [LoggerMessage(10, LogLevel.Error, "The refresh loop of {Kind} '{Name}' caught an unexpected fault and continues: {Reason}", EventName = "LoopFault")]
         public static partial void LoopFault(ILogger logger, string kind, string name, string reason);
+
+        [LoggerMessage(11, LogLevel.Error, "Refreshing {Kind} '{Name}' failed, and retrying will not help until the setup is fixed; the last good values stay published and it is retried every few minutes. {Reason}", EventName = "RefreshRefused")]
+        public static partial void RefreshRefused(ILogger logger, string kind, string name, string reason);
     }
 }

@@ -10,7 +10,7 @@ public sealed partial class SecretsConfigurationProvider
     {
         try
         {
-            Source.StartWatching(_signal.Set);
+            Source.StartWatching(new SecretSourceSignals(_signal.Set, OnBackgroundReport));
         }
         catch (Exception ex)
         {
@@ -25,12 +25,22 @@ public sealed partial class SecretsConfigurationProvider
         {
             try
             {
-                if (await _signal.WaitAsync(NextDelay(), _time, stopping).ConfigureAwait(false))
+                var wake = await _signal.WaitAsync(NextDelay(), _time, stopping).ConfigureAwait(false);
+                if (wake == Wake.Rescheduled)
+                {
+                    continue;
+                }
+
+                var notified = wake == Wake.Requested;
+                if (notified)
                 {
                     await DebounceAsync(stopping).ConfigureAwait(false);
                 }
 
-                await RefreshCoreAsync(force: false, stopping).ConfigureAwait(false);
+                var reason = notified ? SecretLoadReason.Notified
+                    : GetLoadFailures().Failures > 0 ? SecretLoadReason.Retry
+                    : SecretLoadReason.Scheduled;
+                await RefreshCoreAsync(reason, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -38,63 +48,79 @@ public sealed partial class SecretsConfigurationProvider
             }
             catch (Exception ex)
             {
-                // The loop must outlive anything; a failed refresh is already handled inside.
+                // The loop must outlive anything, and must not spin: the fault counts as a failure, so the next wait backs off.
                 Log.LoopFault(_logger, Source.Kind, Source.Name, Describe(ex));
+                RecordFailure(ex, elapsed: null, log: false);
             }
         }
     }
 
+    /// <summary>
+    /// The wait before the next read when nothing asks for one: the source's own schedule; after a
+    /// failure, no longer than the backoff, but never shorter than the store's (capped) Retry-After.
+    /// </summary>
     private TimeSpan? NextDelay()
     {
-        var next = Source.PollInterval;
-        var (failures, retryAfter) = GetHealthCounters();
+        TimeSpan? next;
+        var (failures, last) = GetLoadFailures();
+        lock (_healthLock)
+        {
+            next = _nextRead;
+        }
 
         if (failures > 0)
         {
-            var retry = RetryBackoff.Delay(failures, _settings.MinRetryDelay, _settings.MaxRetryDelay, Random.Shared.NextDouble());
-            next = next is { } poll && poll < retry ? poll : retry;
-            if (retryAfter > next)
+            var failure = last as SecretSourceException;
+            var retry = _settings.Retry.GetDelay(failure is { IsTransient: false } ? int.MaxValue : failures);
+            // A shorter poll wins over the backoff (it would have read then anyway), but never below half the first retry delay: no spin.
+            var floor = _settings.Retry.MinDelay / 2;
+            next = next is { } poll && poll < retry ? (poll > floor ? poll : floor) : retry;
+            if (failure?.RetryAfter is { } asked && _settings.Retry.CapRetryAfter(asked) is var honoured && honoured > next)
             {
-                next = retryAfter;
+                next = honoured;
             }
         }
 
-        return next;
+        return next is { } wait ? SecretRetryPolicy.Clamp(wait) : null;
     }
 
-    private (int Failures, TimeSpan? RetryAfter) GetHealthCounters()
+    private (int Failures, Exception? Last) GetLoadFailures()
     {
         lock (_healthLock)
         {
-            return (_consecutiveFailures, _retryAfter);
+            return (_consecutiveFailures, _lastException);
         }
     }
 
     private async Task DebounceAsync(CancellationToken stopping)
     {
-        for (var round = 0; round < MaxDebounceRounds; round++)
+        var quiet = _signal.TakeQuiet();
+        for (var round = 0; round < MaxDebounceRounds && quiet > TimeSpan.Zero; round++)
         {
-            var quiet = Source.Debounce;
-            if (quiet <= TimeSpan.Zero || !await _signal.WaitAsync(quiet, _time, stopping).ConfigureAwait(false))
+            if (await _signal.WaitAsync(quiet, _time, stopping).ConfigureAwait(false) == Wake.Timeout)
             {
                 return;
             }
+
+            quiet = _signal.TakeQuiet();
         }
     }
 
-    private async Task<RefreshOutcome> RefreshCoreAsync(bool force, CancellationToken cancellationToken)
+    /// <summary>Reads the source once and publishes what changed; returns the failure, if any.</summary>
+    private async Task<Exception?> RefreshCoreAsync(SecretLoadReason reason, CancellationToken cancellationToken)
     {
         SecretsChangedEventArgs? change;
         await _refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var started = _time.GetTimestamp();
-            SecretSnapshot? snapshot;
+            var context = new SecretLoadContext(reason, GetLoadFailures().Failures);
+            SecretLoadResult result;
             try
             {
-                // After a failure the source's "unchanged since the last snapshot" may point at one that was never published.
-                snapshot = await Source.LoadAsync(force || GetHealthCounters().Failures > 0, cancellationToken).ConfigureAwait(false);
-                change = snapshot is null ? null : Publish(snapshot);
+                result = await Source.LoadAsync(context, cancellationToken).ConfigureAwait(false)
+                    ?? throw new SecretSourceException($"{Source} returned no load result; a source returns SecretLoadResult.Read or SecretLoadResult.Unchanged.");
+                change = result.Snapshot is { } snapshot ? Publish(snapshot) : null;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -102,11 +128,11 @@ public sealed partial class SecretsConfigurationProvider
             }
             catch (Exception ex)
             {
-                RecordFailure(ex, _time.GetElapsedTime(started));
-                return new RefreshOutcome(ex);
+                RecordFailure(ex, _time.GetElapsedTime(started), log: true);
+                return ex;
             }
 
-            RecordSuccess(snapshot, change is not null, _time.GetElapsedTime(started));
+            RecordSuccess(result, change is not null, _time.GetElapsedTime(started));
         }
         finally
         {
@@ -118,7 +144,7 @@ public sealed partial class SecretsConfigurationProvider
             Notify(change);
         }
 
-        return default;
+        return null;
     }
 
     /// <summary>
@@ -138,7 +164,7 @@ public sealed partial class SecretsConfigurationProvider
         }
 
         var published = Data;
-        var candidate = SnapshotMapper.ToData(snapshot, Source.Options.Section, published, out var collisions);
+        var candidate = SnapshotMapper.ToData(snapshot, Source.Options, published, out var collisions);
         if (collisions is not null)
         {
             Log.KeyCollision(_logger, Source.Kind, Source.Name, string.Join(", ", collisions));
@@ -190,15 +216,18 @@ public sealed partial class SecretsConfigurationProvider
         }
     }
 
-    private void RecordSuccess(SecretSnapshot? snapshot, bool changed, TimeSpan elapsed)
+    private void RecordSuccess(SecretLoadResult result, bool changed, TimeSpan elapsed)
     {
         int previousFailures;
-        var firstFailure = snapshot?.Failures is [var first, ..] ? first : default;
+        var firstFailure = result.Snapshot?.Failures is [var first, ..] ? first : default;
         lock (_healthLock)
         {
             previousFailures = _consecutiveFailures;
             _consecutiveFailures = 0;
+            _lastException = null;
+            _nextRead = result.NextRead;
             _lastSuccess = _time.GetUtcNow();
+            _lastSuccessTimestamp = _time.GetTimestamp();
             if (firstFailure.Key is not null)
             {
                 _lastFailure = _lastSuccess;
@@ -215,31 +244,88 @@ public sealed partial class SecretsConfigurationProvider
         SecretsTelemetry.Duration.Record(elapsed.TotalSeconds, SecretsTelemetry.Tags(Source));
     }
 
-    private void RecordFailure(Exception exception, TimeSpan elapsed)
+    private void RecordFailure(Exception exception, TimeSpan? elapsed, bool log)
     {
         var description = Describe(exception);
         int failures;
         lock (_healthLock)
         {
             failures = ++_consecutiveFailures;
-            _retryAfter = (exception as SecretSourceException)?.RetryAfter;
+            _lastException = exception;
             _lastFailure = _time.GetUtcNow();
             _lastError = description;
         }
 
-        if (failures == 1)
+        if (log)
         {
-            Log.RefreshFailed(_logger, Source.Kind, Source.Name, description);
+            LogFailure(failures, description, exception is SecretSourceException { IsTransient: false });
         }
-        else
-        {
-            Log.RefreshStillFailing(_logger, Source.Kind, Source.Name, failures, description);
-        }
+
+        // A read that failed outside the loop (a forced refresh, Reload()) needs a retry the loop has not planned.
+        _signal.Reschedule();
 
         TagList tags = SecretsTelemetry.Tags(Source, "failed");
         SecretsTelemetry.Refreshes.Add(1, tags);
         SecretsTelemetry.Failures.Add(1, SecretsTelemetry.Tags(Source));
-        SecretsTelemetry.Duration.Record(elapsed.TotalSeconds, SecretsTelemetry.Tags(Source));
+        if (elapsed is { } duration)
+        {
+            SecretsTelemetry.Duration.Record(duration.TotalSeconds, SecretsTelemetry.Tags(Source));
+        }
+    }
+
+    /// <summary>A source's background work (a watch) reports failure (non-null) or recovery (null).</summary>
+    private void OnBackgroundReport(SecretSourceException? failure)
+    {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
+        int count;
+        lock (_healthLock)
+        {
+            if (failure is null)
+            {
+                count = _backgroundFailures;
+                _backgroundFailures = 0;
+            }
+            else
+            {
+                count = ++_backgroundFailures;
+                _lastFailure = _time.GetUtcNow();
+                _lastError = failure.Message;
+            }
+        }
+
+        if (failure is null)
+        {
+            if (count > 0)
+            {
+                Log.Recovered(_logger, Source.Kind, Source.Name, count);
+            }
+
+            return;
+        }
+
+        LogFailure(count, failure.Message, !failure.IsTransient);
+        SecretsTelemetry.Failures.Add(1, SecretsTelemetry.Tags(Source));
+    }
+
+    /// <summary>The one logging rule for failures: the first of a streak Warning (Error when retrying cannot help), repeats Debug.</summary>
+    private void LogFailure(int failures, string description, bool permanent)
+    {
+        if (failures > 1)
+        {
+            Log.RefreshStillFailing(_logger, Source.Kind, Source.Name, failures, description);
+        }
+        else if (permanent)
+        {
+            Log.RefreshRefused(_logger, Source.Kind, Source.Name, description);
+        }
+        else
+        {
+            Log.RefreshFailed(_logger, Source.Kind, Source.Name, description);
+        }
     }
 
     /// <summary>
@@ -249,6 +335,4 @@ public sealed partial class SecretsConfigurationProvider
     private static string Describe(Exception exception) => exception is SecretSourceException
         ? exception.Message
         : $"{exception.GetType().FullName} (message withheld: it may contain secret material)";
-
-    private readonly record struct RefreshOutcome(Exception? Failure);
 }

@@ -25,20 +25,25 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _healthLock = new();
+    private readonly BuildGroup? _group;
     private DateTimeOffset? _lastSuccess;
+    private long _lastSuccessTimestamp;
     private DateTimeOffset? _lastFailure;
     private string? _lastError;
     private int _consecutiveFailures;
-    private TimeSpan? _retryAfter;
+    private int _backgroundFailures;
+    private Exception? _lastException;
+    private TimeSpan? _nextRead;
     private Task? _loop;
     private int _disposed;
 
-    internal SecretsConfigurationProvider(SecretSource source, RefreshSettings settings)
+    internal SecretsConfigurationProvider(SecretSource source, RefreshSettings settings, IConfigurationBuilder builder)
     {
         Source = source;
         _settings = settings;
         _time = settings.TimeProvider;
         _logger = settings.LoggerFactory.CreateLogger<SecretsConfigurationProvider>();
+        _group = BuildGroup.Join(builder, this);
     }
 
     /// <summary>Raised after a change is published, with the names (never the values) of the keys it touched.</summary>
@@ -68,10 +73,12 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
             return;
         }
 
-        var outcome = RefreshCoreAsync(force: true, _stopping.Token).GetAwaiter().GetResult();
-        if (outcome.Failure is { } failure && !Source.Options.Optional)
+        _group?.Loading();
+        var failure = RefreshCoreAsync(SecretLoadReason.Initial, _stopping.Token).GetAwaiter().GetResult();
+        if (failure is not null && !Source.Options.Optional)
         {
             Source.Dispose();
+            _group?.Failed(this);
             // A foreign exception's text (and so its inner chain) may hold a response body: name its type only.
             throw failure as SecretSourceException
                 ?? new SecretSourceException($"Could not load the secrets of {Source}: {Describe(failure)}.");
@@ -88,8 +95,7 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        var outcome = await RefreshCoreAsync(force: true, linked.Token).ConfigureAwait(false);
-        return outcome.Failure is null;
+        return await RefreshCoreAsync(SecretLoadReason.Forced, linked.Token).ConfigureAwait(false) is null;
     }
 
     /// <summary>Gets how the source is doing: last success, last error, staleness.</summary>
@@ -98,7 +104,12 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     {
         lock (_healthLock)
         {
-            return new SecretSourceHealth(_lastSuccess, _lastFailure, _lastError, _consecutiveFailures, _time.GetUtcNow());
+            return new SecretSourceHealth(
+                _lastSuccess,
+                _lastFailure,
+                _lastError,
+                Math.Max(_consecutiveFailures, _backgroundFailures),
+                _lastSuccess is null ? null : _time.GetElapsedTime(_lastSuccessTimestamp));
         }
     }
 

@@ -104,6 +104,16 @@ public sealed class ErrorTests
                 kv.VaultUri = new Uri("https://kv.vault.azure.net/");
                 kv.PollInterval = TimeSpan.Zero;
             })).ParamName);
+            Assert.Equal("PollInterval", Assert.Throws<ArgumentOutOfRangeException>(() => secrets.FromAzureKeyVault(kv =>
+            {
+                kv.VaultUri = new Uri("https://kv.vault.azure.net/");
+                kv.PollInterval = SecretRetryPolicy.LongestWait + TimeSpan.FromTicks(1);
+            })).ParamName);
+            secrets.FromAzureKeyVault(kv =>
+            {
+                kv.VaultUri = new Uri("https://kv.vault.azure.net/");
+                kv.PollInterval = SecretRetryPolicy.LongestWait;
+            });
             Assert.Equal("MaxParallelism", Assert.Throws<ArgumentOutOfRangeException>(() => secrets.FromAzureKeyVault(kv =>
             {
                 kv.VaultUri = new Uri("https://kv.vault.azure.net/");

@@ -5,6 +5,25 @@ namespace K8sSecrets.Configuration.Azure.Tests;
 public sealed class LoadTests
 {
     [Fact]
+    public async Task Double_dashes_are_the_sources_key_delimiter_so_MapKey_sees_mapped_keys_and_can_be_turned_off()
+    {
+        await using var h = await KeyVaultHarness.StartAsync();
+        h.Vault.Put("ConnectionStrings--Db", "db");
+        h.Vault.Put("Internal--Token", "t");
+
+        var mapped = h.Build(kv => kv.MapKey = key => key.StartsWith("Internal:", StringComparison.Ordinal) ? null : "App:" + key);
+        var literal = h.Build(kv => kv.KeyDelimiters = []);
+
+        Assert.Equal(["--"], new AzureKeyVaultOptions().KeyDelimiters);
+        Assert.Equal("db", mapped["App:ConnectionStrings:Db"]);
+        Assert.Null(mapped["ConnectionStrings:Db"]);
+        Assert.Null(mapped["Internal:Token"]);
+        Assert.Null(mapped["App:Internal:Token"]);
+        Assert.Equal("db", literal["ConnectionStrings--Db"]);
+        Assert.Null(literal["ConnectionStrings:Db"]);
+    }
+
+    [Fact]
     public async Task Every_enabled_current_secret_becomes_a_key_with_double_dashes_as_sections()
     {
         await using var h = await KeyVaultHarness.StartAsync();

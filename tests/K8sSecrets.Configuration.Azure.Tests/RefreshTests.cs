@@ -208,6 +208,53 @@ public sealed class RefreshTests
         Assert.Contains(h.Logs.Records, r => r.Id.Id == 442);
     }
 
+    [Fact]
+    public async Task A_Retry_After_longer_than_MaxRetryAfter_is_cut_to_it_and_the_message_says_so()
+    {
+        await using var h = await KeyVaultHarness.StartAsync();
+        h.Vault.Put("A", "a");
+        using var config = (ConfigurationRoot)new ConfigurationBuilder().AddKubernetesSecrets(secrets =>
+        {
+            secrets.MaxRetryAfter = TimeSpan.FromSeconds(30);
+            h.Configure(secrets, kv => kv.PollInterval = Poll);
+        }).Build();
+        var provider = Provider(config);
+        h.Vault.Fail("list", new KeyVaultFault(429, "{}", RetryAfterSeconds: 600));
+
+        while (provider.GetHealth().ConsecutiveFailures == 0)
+        {
+            await h.Clock.AdvanceAsync(TimeSpan.FromSeconds(5));
+            await h.Clock.WaitUntilIdleAsync();
+        }
+
+        var lists = h.Vault.ListCount;
+        Assert.Contains("it asked for 600 s, the next read waits 30 s (MaxRetryAfter)", provider.GetHealth().LastError, StringComparison.Ordinal);
+        await h.Clock.AdvanceInStepsAsync(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5));
+        Assert.True(h.Vault.ListCount > lists);
+        Assert.Equal("a", config["A"]);
+    }
+
+    [Fact]
+    public async Task A_throttled_first_load_waits_no_longer_than_MaxRetryAfter()
+    {
+        await using var h = await KeyVaultHarness.StartAsync();
+        h.Vault.Put("A", "a");
+        h.Vault.Fail("list", new KeyVaultFault(429, "{}", RetryAfterSeconds: 25));
+
+        var building = Task.Run(() => new ConfigurationBuilder().AddKubernetesSecrets(secrets =>
+        {
+            secrets.MaxRetryAfter = TimeSpan.FromSeconds(2);
+            h.Configure(secrets);
+        }).Build());
+        await h.Clock.WaitUntilIdleAsync();
+        Assert.False(building.IsCompleted);
+        h.Clock.Fake.Advance(TimeSpan.FromSeconds(2));
+        using var config = (ConfigurationRoot)await building.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("a", config["A"]);
+        Assert.Contains(h.Logs.Records, r => r.Id.Id == 442);
+    }
+
     private static SecretsConfigurationProvider Provider(IConfigurationRoot config)
         => config.Providers.OfType<SecretsConfigurationProvider>().Single();
 }

@@ -39,8 +39,6 @@ internal sealed class ApiHarness : IAsyncDisposable
     {
         options.Namespace = Ns;
         options.Client = Client;
-        options.MinRetryDelay = TimeSpan.FromMilliseconds(20);
-        options.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
         options.ReconnectSpread = TimeSpan.FromMilliseconds(50);
     }
 

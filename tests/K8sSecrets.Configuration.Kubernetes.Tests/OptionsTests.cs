@@ -1,3 +1,4 @@
+using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace K8sSecrets.Configuration.Kubernetes.Tests;
@@ -19,8 +20,6 @@ public sealed class OptionsTests
         Assert.Null(options.WatchIdleTimeout);
         Assert.Equal(TimeSpan.FromMinutes(5.5), options.EffectiveIdleTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), options.ReconnectSpread);
-        Assert.Equal(TimeSpan.FromSeconds(1), options.MinRetryDelay);
-        Assert.Equal(TimeSpan.FromMinutes(1), options.MaxRetryDelay);
     }
 
     [Fact]
@@ -41,7 +40,6 @@ public sealed class OptionsTests
         Assert.Equal("WatchTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => builder.FromApi(o => { o.SecretNames.Add("db"); o.WatchTimeout = TimeSpan.Zero; })).ParamName);
         Assert.Equal("WatchIdleTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => builder.FromApi(o => { o.SecretNames.Add("db"); o.WatchIdleTimeout = TimeSpan.Zero; })).ParamName);
         Assert.Equal("ReconnectSpread", Assert.Throws<ArgumentOutOfRangeException>(() => builder.FromApi(o => { o.SecretNames.Add("db"); o.ReconnectSpread = TimeSpan.FromSeconds(-1); })).ParamName);
-        Assert.Equal("MinRetryDelay", Assert.Throws<ArgumentOutOfRangeException>(() => builder.FromApi(o => { o.SecretNames.Add("db"); o.MaxRetryDelay = TimeSpan.FromMilliseconds(1); })).ParamName);
         Assert.Same(builder, builder.FromApi(o => o.LabelSelector = "app=x"));
     }
 
@@ -64,17 +62,28 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public void Backoff_doubles_is_capped_and_jittered_down_by_at_most_half()
+    public void Watch_backoff_uses_the_builders_policy_the_reconnect_spread_and_a_capped_retry_after()
     {
-        var options = new ApiSecretOptions { MinRetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(30) };
+        var retry = ContextProbe.Capture(s =>
+        {
+            s.MinRetryDelay = TimeSpan.FromSeconds(1);
+            s.MaxRetryDelay = TimeSpan.FromSeconds(30);
+            s.MaxRetryAfter = TimeSpan.FromMinutes(10);
+        }).Retry;
+        var spread = TimeSpan.FromSeconds(10);
 
-        Assert.Equal(TimeSpan.Zero, WatchBackoff.Delay(0, dropped: false, options, 0.7));
-        Assert.Equal(TimeSpan.FromSeconds(7), WatchBackoff.Delay(0, dropped: true, options, 0.7));
-        Assert.Equal(TimeSpan.FromSeconds(1), WatchBackoff.Delay(1, dropped: false, options, 1.0));
-        Assert.Equal(TimeSpan.FromSeconds(0.5), WatchBackoff.Delay(1, dropped: false, options, 0.0));
-        Assert.Equal(TimeSpan.FromSeconds(8), WatchBackoff.Delay(4, dropped: false, options, 1.0));
-        Assert.Equal(TimeSpan.FromSeconds(30), WatchBackoff.Delay(50, dropped: false, options, 1.0));
-        Assert.Equal(TimeSpan.FromSeconds(15), WatchBackoff.Delay(50, dropped: true, options, 0.0));
-        Assert.Equal(TimeSpan.FromSeconds(5), WatchBackoff.Delay(1, dropped: true, options, 0.5));
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, WatchBackoff.Delay(0, dropped: false, null, retry, spread));
+            Assert.InRange(WatchBackoff.Delay(0, dropped: true, null, retry, spread), TimeSpan.Zero, spread);
+            Assert.InRange(WatchBackoff.Delay(1, dropped: false, null, retry, spread), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1));
+            Assert.InRange(WatchBackoff.Delay(4, dropped: false, null, retry, spread), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8));
+            Assert.InRange(WatchBackoff.Delay(50, dropped: false, null, retry, spread), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30));
+        }
+
+        var throttled = new ApiFailure(429, "HTTP 429", TimeSpan.FromSeconds(90));
+        Assert.Equal(TimeSpan.FromSeconds(90), WatchBackoff.Delay(1, dropped: false, throttled, retry, spread));
+        var absurd = new ApiFailure(429, "HTTP 429", TimeSpan.FromDays(1));
+        Assert.Equal(TimeSpan.FromMinutes(10), WatchBackoff.Delay(1, dropped: false, absurd, retry, spread));
     }
 }

@@ -74,7 +74,9 @@ public sealed class StartupTests
         Assert.Null(config["password"]);
         Assert.Contains("resourceNames", h.Provider.GetHealth().LastError);
         await Eventually.HoldsAsync(() => h.Server.Lists.Count() >= 2, "the informer keeps retrying");
-        await Eventually.HoldsAsync(() => h.Logs.Records.Any(r => r.Id.Id == 313), "the informer logs the RBAC rule to add");
+        await Eventually.HoldsAsync(
+            () => h.Logs.Records.Any(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Message.Contains("resourceNames", StringComparison.Ordinal)),
+            "the engine logs the watch's refusal, with the RBAC rule to add, as an Error");
 
         Volatile.Write(ref allowed, true);
 

@@ -19,8 +19,8 @@ public sealed class PublicApiTests
     public void Invalid_settings_are_refused_with_the_setting_named()
     {
         Assert.Equal(
-            "PollingInterval",
-            Assert.Throws<ArgumentOutOfRangeException>(() => new ConfigurationBuilder().AddKubernetesSecrets(s => s.FromVolume("/x", v => v.PollingInterval = TimeSpan.Zero))).ParamName);
+            "PollInterval",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new ConfigurationBuilder().AddKubernetesSecrets(s => s.FromVolume("/x", v => v.PollInterval = TimeSpan.Zero))).ParamName);
         Assert.Equal(
             "Debounce",
             Assert.Throws<ArgumentOutOfRangeException>(() => new ConfigurationBuilder().AddKubernetesSecrets(s => s.FromVolume("/x", v => v.Debounce = TimeSpan.FromSeconds(-1)))).ParamName);

@@ -23,7 +23,7 @@ public sealed class SentinelTests
         });
         using var harness = new VolumeHarness(
             volume.Root,
-            v => v.PollingInterval = TimeSpan.FromMilliseconds(50),
+            v => v.PollInterval = TimeSpan.FromMilliseconds(50),
             s => s.MinRetryDelay = TimeSpan.FromMilliseconds(20));
         Assert.Equal(Sentinel, harness.Root["password"]);
 

@@ -1,14 +1,39 @@
 namespace K8sSecrets.Configuration;
 
-/// <summary>A coalescing "read again" flag the refresh loop waits on, with an optional deadline.</summary>
+/// <summary>
+/// A coalescing "read again" flag the refresh loop waits on, with an optional deadline, and the
+/// longest quiet period any request since the last read asked for. <see cref="Reschedule"/> wakes
+/// the waiter without asking for a read, so that it computes its deadline again (after a failed
+/// read outside the loop, which now needs a retry).
+/// </summary>
 internal sealed class RefreshSignal
 {
     private TaskCompletionSource _pending = NewSource();
+    private long _quietTicks;
+    private int _requested;
 
-    public void Set() => Volatile.Read(ref _pending).TrySetResult();
+    public void Set(TimeSpan quiet)
+    {
+        var ticks = SecretRetryPolicy.Clamp(quiet).Ticks;
+        for (var current = Volatile.Read(ref _quietTicks); ticks > current; current = Volatile.Read(ref _quietTicks))
+        {
+            if (Interlocked.CompareExchange(ref _quietTicks, ticks, current) == current)
+            {
+                break;
+            }
+        }
 
-    /// <summary>Waits for <see cref="Set"/> or the timeout; returns <see langword="true"/> when set, and clears it.</summary>
-    public async Task<bool> WaitAsync(TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
+        Volatile.Write(ref _requested, 1);
+        Volatile.Read(ref _pending).TrySetResult();
+    }
+
+    public void Reschedule() => Volatile.Read(ref _pending).TrySetResult();
+
+    /// <summary>Returns the longest quiet period asked for since the last call, and clears it.</summary>
+    public TimeSpan TakeQuiet() => TimeSpan.FromTicks(Interlocked.Exchange(ref _quietTicks, 0));
+
+    /// <summary>Waits for <see cref="Set"/>, <see cref="Reschedule"/> or the timeout, and clears what woke it.</summary>
+    public async Task<Wake> WaitAsync(TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var pending = Volatile.Read(ref _pending);
         if (!pending.Task.IsCompleted)
@@ -20,20 +45,28 @@ internal sealed class RefreshSignal
             else
             {
                 using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var delay = Task.Delay(limit > TimeSpan.Zero ? limit : TimeSpan.Zero, time, stopDelay.Token);
+                var delay = Task.Delay(SecretRetryPolicy.Clamp(limit), time, stopDelay.Token);
                 var first = await Task.WhenAny(pending.Task, delay).ConfigureAwait(false);
                 await stopDelay.CancelAsync().ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (first != pending.Task)
                 {
-                    return false;
+                    return Wake.Timeout;
                 }
             }
         }
 
         Interlocked.CompareExchange(ref _pending, NewSource(), pending);
-        return true;
+        return Interlocked.Exchange(ref _requested, 0) == 1 ? Wake.Requested : Wake.Rescheduled;
     }
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>What ended a wait of <see cref="RefreshSignal.WaitAsync"/>.</summary>
+internal enum Wake
+{
+    Timeout,
+    Requested,
+    Rescheduled,
 }

@@ -9,22 +9,25 @@ internal static class SnapshotMapper
     /// </summary>
     public static Dictionary<string, string?> ToData(
         SecretSnapshot snapshot,
-        string? section,
+        SecretSourceOptions options,
         IDictionary<string, string?> published,
         out List<string>? collisions)
     {
         collisions = null;
-        var data = MapNames(snapshot.Entries, section, ordered: false, ref collisions);
+        var data = MapNames(snapshot.Entries, options, ordered: false, ref collisions);
         if (collisions is not null)
         {
             // Rare: two names map to one key. Map again in ordinal order so the winner is predictable.
             collisions = null;
-            data = MapNames(snapshot.Entries, section, ordered: true, ref collisions);
+            data = MapNames(snapshot.Entries, options, ordered: true, ref collisions);
         }
 
         foreach (var (name, _) in snapshot.Failures)
         {
-            KeepPublished(ToKey(section, name), published, data);
+            if (ToKey(options, name) is { } prefix)
+            {
+                KeepPublished(prefix, published, data);
+            }
         }
 
         return data;
@@ -32,7 +35,7 @@ internal static class SnapshotMapper
 
     private static Dictionary<string, string?> MapNames(
         IReadOnlyList<KeyValuePair<string, string?>> entries,
-        string? section,
+        SecretSourceOptions options,
         bool ordered,
         ref List<string>? collisions)
     {
@@ -45,7 +48,11 @@ internal static class SnapshotMapper
         for (var i = 0; i < entries.Count; i++)
         {
             var (name, value) = entries[i];
-            var key = ToKey(section, name);
+            if (ToKey(options, name) is not { } key)
+            {
+                continue;
+            }
+
             if (!data.TryAdd(key, value))
             {
                 (collisions ??= []).Add(key);
@@ -61,15 +68,33 @@ internal static class SnapshotMapper
         return data;
     }
 
-    /// <summary>Maps a secret name to a configuration key: <c>__</c> and <c>/</c> become <c>:</c>.</summary>
-    public static string ToKey(string? section, string name)
+    /// <summary>
+    /// Maps a secret name to a configuration key: <c>/</c> and each of the source's key delimiters
+    /// become <c>:</c>, then the source's <see cref="SecretSourceOptions.MapKey"/> rule applies (null:
+    /// left out), then the section is prepended.
+    /// </summary>
+    public static string? ToKey(SecretSourceOptions options, string name)
     {
         var key = name.Contains('/', StringComparison.Ordinal) ? name.Replace('/', ':') : name;
-        if (key.Contains("__", StringComparison.Ordinal))
+        foreach (var delimiter in options.KeyDelimiters)
         {
-            key = key.Replace("__", ":", StringComparison.Ordinal);
+            if (delimiter.Length > 0 && key.Contains(delimiter, StringComparison.Ordinal))
+            {
+                key = key.Replace(delimiter, ":", StringComparison.Ordinal);
+            }
         }
 
+        if (options.MapKey is { } map)
+        {
+            if (map(key) is not { Length: > 0 } mapped)
+            {
+                return null;
+            }
+
+            key = mapped;
+        }
+
+        var section = options.Section;
         return string.IsNullOrEmpty(section) ? key : string.Concat(section, ":", key);
     }
 

@@ -20,7 +20,7 @@ public sealed class VolumeSecretOptions : SecretSourceOptions
     /// and while the folder is missing. A check of a kubelet volume reads one symbolic link.
     /// </summary>
     /// <value>The default is 2 seconds.</value>
-    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Gets or sets how long a plain folder (one not written by the kubelet) must stay quiet after
@@ -35,14 +35,10 @@ public sealed class VolumeSecretOptions : SecretSourceOptions
 
     internal void CheckSettings()
     {
-        if (PollingInterval <= TimeSpan.Zero)
+        SecretRetryPolicy.CheckWait(PollInterval, nameof(PollInterval));
+        if (Debounce < TimeSpan.Zero || Debounce > SecretRetryPolicy.LongestWait)
         {
-            throw new ArgumentOutOfRangeException(nameof(PollingInterval), PollingInterval, "PollingInterval must be positive.");
-        }
-
-        if (Debounce < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Debounce), Debounce, "Debounce must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(Debounce), Debounce, "Debounce must not be negative nor longer than a day.");
         }
     }
 }

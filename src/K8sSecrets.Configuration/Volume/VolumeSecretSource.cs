@@ -18,17 +18,16 @@ internal sealed class VolumeSecretSource : SecretSource
         _logger = context.LoggerFactory.CreateLogger<VolumeSecretSource>();
     }
 
-    public override TimeSpan? PollInterval => _watcher is { IsWatching: false } ? _options.PollingInterval : null;
+    /// <summary>Gets the poll interval while the folder is not watched (notifications off, unavailable, or not started yet), else <see langword="null"/>.</summary>
+    public TimeSpan? PollInterval => _watcher is { IsWatching: false } ? _options.PollInterval : null;
 
-    public override TimeSpan Debounce => _isKubelet ? TimeSpan.Zero : _options.Debounce;
-
-    public override ValueTask<SecretSnapshot?> LoadAsync(bool force, CancellationToken cancellationToken)
+    public override ValueTask<SecretLoadResult> LoadAsync(SecretLoadContext context, CancellationToken cancellationToken)
     {
         _watcher?.EnsureWatching(recursive: !_isKubelet);
         VolumeRead read;
         try
         {
-            read = VolumeReader.Read(Name, Options, force ? null : _cleanGeneration);
+            read = VolumeReader.Read(Name, Options, context.ReadAll ? null : _cleanGeneration);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -44,18 +43,23 @@ internal sealed class VolumeSecretSource : SecretSource
 
         _isKubelet = read.Generation is not null;
         _cleanGeneration = read.Snapshot is { Failures.Count: > 0 } ? null : read.Generation;
-        return ValueTask.FromResult(read.Snapshot);
+        var result = read.Snapshot is { } snapshot
+            ? (PollInterval is { } poll ? SecretLoadResult.Read(snapshot, poll) : SecretLoadResult.Read(snapshot))
+            : (PollInterval is { } wait ? SecretLoadResult.Unchanged(wait) : SecretLoadResult.Unchanged());
+        return ValueTask.FromResult(result);
     }
 
-    public override void StartWatching(Action requestRefresh)
+    public override void StartWatching(SecretSourceSignals signals)
     {
         if (_options.ReloadOnChange)
         {
-            _watcher = new VolumeWatcher(Name, _options, requestRefresh, _logger);
+            // A kubelet swap is atomic and read at once; a plain folder is read once it has been quiet.
+            void Changed() => signals.RequestRefresh(_isKubelet ? TimeSpan.Zero : _options.Debounce);
+            _watcher = new VolumeWatcher(Name, _options, Changed, _logger);
             _watcher.EnsureWatching(recursive: !_isKubelet);
 
             // A change between the first read and the start of watching would go unseen: check once more.
-            requestRefresh();
+            Changed();
         }
     }
 

@@ -72,7 +72,7 @@ internal sealed partial class VolumeWatcher(string root, VolumeSecretOptions opt
                 if (!_fallbackLogged)
                 {
                     _fallbackLogged = true;
-                    Log.WatcherUnavailable(logger, root, ex.Message, options.PollingInterval);
+                    Log.WatcherUnavailable(logger, root, ex.Message, options.PollInterval);
                 }
             }
         }
@@ -99,7 +99,7 @@ internal sealed partial class VolumeWatcher(string root, VolumeSecretOptions opt
             }
         }
 
-        Log.WatcherFailed(logger, root, e.GetException().GetType().Name, options.PollingInterval);
+        Log.WatcherFailed(logger, root, e.GetException().GetType().Name, options.PollInterval);
         changed();
     }
 

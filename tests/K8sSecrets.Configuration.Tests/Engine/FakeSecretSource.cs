@@ -13,11 +13,11 @@ internal sealed class FakeSecretSource(FakeSecretSource.Settings? options = null
 
     public bool Disposed { get; private set; }
 
-    public Action? RequestRefresh { get; private set; }
+    public SecretSourceSignals? Signals { get; private set; }
 
     public TimeSpan? Poll { get; set; }
 
-    public override TimeSpan? PollInterval => Poll;
+    public List<SecretLoadContext> Contexts { get; } = [];
 
     public void Set(params (string Name, string? Value)[] values)
     {
@@ -48,14 +48,15 @@ internal sealed class FakeSecretSource(FakeSecretSource.Settings? options = null
     public void Change(params (string Name, string? Value)[] values)
     {
         Set(values);
-        RequestRefresh?.Invoke();
+        Signals?.RequestRefresh();
     }
 
-    public override ValueTask<SecretSnapshot?> LoadAsync(bool force, CancellationToken cancellationToken)
+    public override ValueTask<SecretLoadResult> LoadAsync(SecretLoadContext context, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             Interlocked.Increment(ref _loads);
+            Contexts.Add(context);
             if (_error is not null)
             {
                 throw _error;
@@ -72,11 +73,11 @@ internal sealed class FakeSecretSource(FakeSecretSource.Settings? options = null
                 snapshot.AddFailure(name, reason);
             }
 
-            return ValueTask.FromResult<SecretSnapshot?>(snapshot);
+            return ValueTask.FromResult(Poll is { } poll ? SecretLoadResult.Read(snapshot, poll) : SecretLoadResult.Read(snapshot));
         }
     }
 
-    public override void StartWatching(Action requestRefresh) => RequestRefresh = requestRefresh;
+    public override void StartWatching(SecretSourceSignals signals) => Signals = signals;
 
     protected override void Dispose(bool disposing)
     {

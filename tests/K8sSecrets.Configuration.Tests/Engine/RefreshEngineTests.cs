@@ -5,6 +5,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace K8sSecrets.Configuration.Tests;
 
+[Collection("engine")]
 public sealed class RefreshEngineTests
 {
     [Fact]
@@ -36,7 +37,7 @@ public sealed class RefreshEngineTests
         await Task.Yield();
 
         source.Fail(new SecretSourceException("store unreachable"));
-        source.RequestRefresh!();
+        source.Signals!.RequestRefresh();
         await Eventually.HoldsAsync(() => harness.Provider.GetHealth().ConsecutiveFailures == 1, "the failure is recorded");
         Assert.Equal("good", harness.Root["Key"]);
         Assert.Equal(0, harness.Reloads);
@@ -64,7 +65,7 @@ public sealed class RefreshEngineTests
         await Task.Yield();
 
         source.Fail(new SecretSourceException("throttled") { RetryAfter = TimeSpan.FromSeconds(30) });
-        source.RequestRefresh!();
+        source.Signals!.RequestRefresh();
         await Eventually.HoldsAsync(() => harness.Provider.GetHealth().ConsecutiveFailures == 1, "the failure is recorded");
         var loads = source.Loads;
         for (var i = 0; i < 29; i++)
@@ -87,7 +88,7 @@ public sealed class RefreshEngineTests
 
         source.Set(("api", "a2"));
         source.SetFailures(("db", "path unreadable"));
-        source.RequestRefresh!();
+        source.Signals!.RequestRefresh();
         await Eventually.HoldsAsync(() => harness.Root["api"] == "a2", "the good part is published");
         Assert.Equal("u1", harness.Root["db:user"]);
         Assert.Equal("p1", harness.Root["db:pass"]);
@@ -211,7 +212,7 @@ public sealed class RefreshEngineTests
         source.Change(("Key", "2"));
         await Eventually.HoldsAsync(() => harness.Root["Key"] == "2", "the change is published");
         source.Fail(new SecretSourceException("down"));
-        source.RequestRefresh!();
+        source.Signals!.RequestRefresh();
         await Eventually.HoldsAsync(() => failures.GetMeasurementSnapshot().Any(m => Equals(m.Tags["source.name"], "test-source")), "the failure is counted");
 
         var mine = refreshes.GetMeasurementSnapshot().Where(m => Equals(m.Tags["source.name"], "test-source")).ToList();
@@ -229,7 +230,7 @@ public sealed class RefreshEngineTests
         using var harness = new EngineHarness(source);
         using var staleness = new MetricCollector<double>(null, SecretsTelemetry.MeterName, "k8ssecrets.staleness");
         source.Fail(new SecretSourceException("down"));
-        source.RequestRefresh!();
+        source.Signals!.RequestRefresh();
         await Eventually.HoldsAsync(() => harness.Provider.GetHealth().ConsecutiveFailures == 1, "the failure is recorded");
         harness.Time.Advance(TimeSpan.FromSeconds(42));
 

@@ -110,7 +110,7 @@ public sealed class VolumeLayoutTests
         volume.Write(("a", "1"));
         using var harness = new VolumeHarness(volume.Root, v => v.ReloadOnChange = false);
         volume.Write(("a", "2"));
-        Assert.Null(harness.Provider.Source.PollInterval);
+        Assert.Null(((VolumeSecretSource)harness.Provider.Source).PollInterval);
         Assert.Equal("1", harness.Root["a"]);
         harness.Root.Reload();
         Assert.Equal("2", harness.Root["a"]);

@@ -101,7 +101,7 @@ public sealed class VolumeRotationTests
     {
         using var volume = new KubeletVolume();
         volume.Write(("password", "kept"));
-        using var harness = new VolumeHarness(volume.Root, v => v.PollingInterval = TimeSpan.FromMilliseconds(50), s => s.MinRetryDelay = TimeSpan.FromMilliseconds(20));
+        using var harness = new VolumeHarness(volume.Root, v => v.PollInterval = TimeSpan.FromMilliseconds(50), s => s.MinRetryDelay = TimeSpan.FromMilliseconds(20));
 
         Directory.Delete(volume.Root, recursive: true);
         await Eventually.HoldsAsync(() => harness.Provider.GetHealth().ConsecutiveFailures > 0, "the outage is noticed");
@@ -130,7 +130,7 @@ public sealed class VolumeRotationTests
                 return refreshes.GetMeasurementSnapshot().Count(m => Equals(m.Tags["source.name"], root)) >= 2;
             },
             "the start-up re-check has run");
-        Assert.Equal(TimeSpan.FromSeconds(2), harness.Provider.Source.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(2), ((VolumeSecretSource)harness.Provider.Source).PollInterval);
 
         using var volume = new KubeletVolume(root);
         volume.Write(("password", "arrived"));
@@ -146,7 +146,7 @@ public sealed class VolumeRotationTests
         await Eventually.HoldsAsync(() => harness.Reloads == 1, "its arrival raises one reload");
 
         // Now that the folder exists, the watcher takes over from polling.
-        await Eventually.HoldsAsync(() => harness.Provider.Source.PollInterval is null, "the watcher starts");
+        await Eventually.HoldsAsync(() => ((VolumeSecretSource)harness.Provider.Source).PollInterval is null, "the watcher starts");
         volume.Write(("password", "rotated"));
         await Eventually.HoldsAsync(() => harness.Root["password"] == "rotated", "a rotation is seen without polling");
     }
@@ -159,7 +159,7 @@ public sealed class VolumeRotationTests
         var time = new FakeTimeProvider();
         using var refreshes = new MetricCollector<long>(null, SecretsTelemetry.MeterName, "k8ssecrets.refreshes");
         using var harness = new VolumeHarness(volume.Root, v => v.UseFileWatcher = false, s => s.TimeProvider = time);
-        Assert.Equal(TimeSpan.FromSeconds(2), harness.Provider.Source.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(2), ((VolumeSecretSource)harness.Provider.Source).PollInterval);
         await Eventually.HoldsAsync(
             () => refreshes.GetMeasurementSnapshot().Count(m => Equals(m.Tags["source.name"], volume.Root)) >= 2,
             "the start-up re-check has run");

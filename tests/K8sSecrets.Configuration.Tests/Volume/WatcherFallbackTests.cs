@@ -17,7 +17,7 @@ public sealed class WatcherFallbackTests
             v => v.WatcherFactory = _ => throw new IOException("The configured user limit (128) on the number of inotify instances has been reached."),
             s => s.TimeProvider = time);
 
-        Assert.Equal(TimeSpan.FromSeconds(2), harness.Provider.Source.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(2), ((VolumeSecretSource)harness.Provider.Source).PollInterval);
         var warning = Assert.Single(harness.Logs.Records, r => r.Id.Name == "WatcherUnavailable");
         Assert.Contains("inotify", warning.Message, StringComparison.Ordinal);
         Assert.Contains(volume.Root, warning.Message, StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public sealed class WatcherFallbackTests
                 return watcher;
             },
             s => s.TimeProvider = time);
-        Assert.Null(harness.Provider.Source.PollInterval);
+        Assert.Null(((VolumeSecretSource)harness.Provider.Source).PollInterval);
 
         watchers[0].Fail();
         Assert.Contains(harness.Logs.Records, r => r.Id.Name == "WatcherFailed");

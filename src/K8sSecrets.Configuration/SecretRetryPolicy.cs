@@ -1,0 +1,80 @@
+namespace K8sSecrets.Configuration;
+
+/// <summary>
+/// The one retry rule of the library, shared by the engine and by every source's own retries (a
+/// watch, one failing path): exponential backoff with jitter between <see cref="MinDelay"/> and
+/// <see cref="MaxDelay"/>; a store's <c>Retry-After</c> honoured up to <see cref="MaxRetryAfter"/>;
+/// a failure that retrying cannot fix (<see cref="SecretSourceException.IsTransient"/> false) retried
+/// at <see cref="MaxDelay"/> at once; and no wait ever longer than <see cref="LongestWait"/>.
+/// </summary>
+public sealed class SecretRetryPolicy
+{
+    /// <summary>The longest any wait of the library may be (a poll, a retry, a <c>Retry-After</c>): one day.</summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
+    internal SecretRetryPolicy(TimeSpan minDelay, TimeSpan maxDelay, TimeSpan maxRetryAfter)
+    {
+        MinDelay = minDelay;
+        MaxDelay = maxDelay;
+        MaxRetryAfter = maxRetryAfter;
+    }
+
+    /// <summary>Gets the first retry's delay ceiling; it doubles per failure.</summary>
+    public TimeSpan MinDelay { get; }
+
+    /// <summary>Gets the cap of the backoff.</summary>
+    public TimeSpan MaxDelay { get; }
+
+    /// <summary>Gets the longest <c>Retry-After</c> honoured; a store asking for more is read again after this.</summary>
+    public TimeSpan MaxRetryAfter { get; }
+
+    /// <summary>
+    /// Gets the wait before the next attempt after <paramref name="failures"/> failures in a row:
+    /// between half and all of <c>MinDelay·2^(failures-1)</c>, capped at <see cref="MaxDelay"/>.
+    /// </summary>
+    /// <param name="failures">Failed attempts in a row (1 for the first retry).</param>
+    /// <returns>The delay.</returns>
+    public TimeSpan GetDelay(int failures) => GetDelay(failures, Random.Shared.NextDouble());
+
+    /// <summary>
+    /// Gets the wait before the next attempt after a failure: the backoff of
+    /// <see cref="GetDelay(int)"/> (at <see cref="MaxDelay"/> at once when the failure is not
+    /// transient), and never less than the store's <c>Retry-After</c>, itself capped at
+    /// <see cref="MaxRetryAfter"/>.
+    /// </summary>
+    /// <param name="failures">Failed attempts in a row (1 for the first retry).</param>
+    /// <param name="failure">The last failure, or <see langword="null"/> if it was not a <see cref="SecretSourceException"/>.</param>
+    /// <returns>The delay.</returns>
+    public TimeSpan GetDelay(int failures, SecretSourceException? failure)
+    {
+        var delay = GetDelay(failure is { IsTransient: false } ? int.MaxValue : failures);
+        return failure?.RetryAfter is { } asked ? Max(delay, CapRetryAfter(asked)) : delay;
+    }
+
+    /// <summary>Caps a store's <c>Retry-After</c> at <see cref="MaxRetryAfter"/>.</summary>
+    /// <param name="retryAfter">What the store asked for.</param>
+    /// <returns>The wait honoured.</returns>
+    public TimeSpan CapRetryAfter(TimeSpan retryAfter) => Clamp(retryAfter < MaxRetryAfter ? retryAfter : MaxRetryAfter);
+
+    internal TimeSpan GetDelay(int failures, double random)
+    {
+        var exponent = Math.Clamp(failures - 1, 0, 30);
+        var ceiling = Math.Min(MinDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxDelay.TotalMilliseconds);
+        return Clamp(TimeSpan.FromMilliseconds(ceiling * (0.5 + (random / 2))));
+    }
+
+    /// <summary>Brings any wait into [0, <see cref="LongestWait"/>].</summary>
+    internal static TimeSpan Clamp(TimeSpan wait)
+        => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > LongestWait ? LongestWait : wait;
+
+    /// <summary>Refuses a setting that is not positive or is longer than <see cref="LongestWait"/>.</summary>
+    internal static void CheckWait(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero || value > LongestWait)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive and at most {LongestWait.TotalHours:0} hours.");
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
