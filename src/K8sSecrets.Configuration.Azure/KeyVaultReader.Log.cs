@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace K8sSecrets.Configuration.Azure;
+
+internal sealed partial class KeyVaultReader
+{
+    private static partial class Log
+    {
+        [LoggerMessage(440, LogLevel.Information, "Azure Key Vault {Vault}: secret '{Secret}' is skipped: {Reason}.", EventName = "AzureKeyVaultSecretSkipped")]
+        public static partial void SecretSkipped(ILogger logger, string vault, string secret, string reason);
+
+        [LoggerMessage(441, LogLevel.Information, "Azure Key Vault {Vault}: secret '{Secret}' is gone, disabled or expired; its keys are removed.", EventName = "AzureKeyVaultSecretDropped")]
+        public static partial void SecretDropped(ILogger logger, string vault, string secret);
+
+        [LoggerMessage(442, LogLevel.Warning, "Azure Key Vault {Vault} is throttling the first load; waiting {Seconds} s as it asked.", EventName = "AzureKeyVaultStartupThrottled")]
+        public static partial void StartupThrottled(ILogger logger, string vault, double seconds);
+    }
+}
