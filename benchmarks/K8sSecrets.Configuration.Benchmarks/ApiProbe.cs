@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using k8s;
-using K8sSecrets.Configuration.Kubernetes.Tests;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

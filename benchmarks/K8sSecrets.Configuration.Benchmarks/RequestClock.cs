@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using K8sSecrets.Configuration.Kubernetes.Tests;
+using K8sSecrets.Configuration.Testing;
 
 namespace K8sSecrets.Configuration.Benchmarks;
 

@@ -1,5 +1,4 @@
 using K8sSecrets.Configuration.Testing;
-using k8s;
 using Microsoft.Extensions.Configuration;
 
 namespace K8sSecrets.Configuration.Kubernetes.Tests;
@@ -12,7 +11,7 @@ internal sealed class ApiHarness : IAsyncDisposable
     /// <summary>A secret value that must never reach a log line or an exception message.</summary>
     public const string Sentinel = "S3NT1NEL-do-not-log-7f3a";
 
-    private int _changes;
+    private readonly SecretsHarness _secrets = new();
 
     private ApiHarness(FakeKubeApi server)
     {
@@ -24,13 +23,13 @@ internal sealed class ApiHarness : IAsyncDisposable
 
     public k8s.Kubernetes Client { get; }
 
-    public LogCapture Logs { get; } = new();
+    public LogCapture Logs => _secrets.Logs;
 
-    public IConfigurationRoot Config { get; private set; } = null!;
+    public IConfigurationRoot Config => _secrets.Root;
 
-    public SecretsConfigurationProvider Provider { get; private set; } = null!;
+    public SecretsConfigurationProvider Provider => _secrets.Provider;
 
-    public int Changes => Volatile.Read(ref _changes);
+    public int Changes => _secrets.Changes;
 
     public static async Task<ApiHarness> StartAsync() => new(await FakeKubeApi.StartAsync());
 
@@ -50,22 +49,23 @@ internal sealed class ApiHarness : IAsyncDisposable
         }));
 
     public IConfigurationRoot Build(Action<KubernetesSecretsBuilder> configure)
-    {
-        Config = new ConfigurationBuilder().AddKubernetesSecrets(secrets =>
+        => _secrets.Build(secrets =>
         {
-            secrets.LoggerFactory = Logs.Factory;
             secrets.MinRetryDelay = TimeSpan.FromMilliseconds(20);
             secrets.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
             configure(secrets);
-        }).Build();
-        Provider = Config.Providers.OfType<SecretsConfigurationProvider>().Single();
-        Provider.Changed += (_, _) => Interlocked.Increment(ref _changes);
-        return Config;
-    }
+        });
 
-    public ApiSecretSource Source => (ApiSecretSource)typeof(SecretsConfigurationProvider)
-        .GetProperty("Source", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-        .GetValue(Provider)!;
+    /// <summary>Builds with the <see cref="ApiSecretSource"/> made here rather than by <c>FromApi</c>, to reach its internals.</summary>
+    public ApiSecretSource BuildSource(Action<ApiSecretOptions> configure)
+    {
+        var options = new ApiSecretOptions();
+        Fast(options);
+        configure(options);
+        ApiSecretSource? source = null;
+        Build(secrets => secrets.AddSource(context => source = new ApiSecretSource(options, context, connection: null)));
+        return source!;
+    }
 
     /// <summary>Waits until the source has an open watch whose request matches.</summary>
     public Task WatchingAsync(int count = 1, Func<FakeKubeApi.RequestRecord, bool>? where = null)
@@ -75,10 +75,9 @@ internal sealed class ApiHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        (Config as IDisposable)?.Dispose();
+        _secrets.Dispose();
         Client.Dispose();
         await Server.DisposeAsync();
         Logs.AssertNoSentinel(Sentinel);
-        Logs.Dispose();
     }
 }

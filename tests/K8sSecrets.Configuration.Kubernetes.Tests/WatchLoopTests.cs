@@ -355,9 +355,8 @@ public sealed class WatchLoopTests
     {
         var h = await StartAsync();
         h.Server.Put(Ns, "db", ("password", "one"));
-        h.Build(o => o.SecretNames.Add("db"));
+        var source = h.BuildSource(o => o.SecretNames.Add("db"));
         await h.WatchingAsync();
-        var source = h.Source;
         var requests = h.Server.Requests.Count;
 
         ((IDisposable)h.Config).Dispose();

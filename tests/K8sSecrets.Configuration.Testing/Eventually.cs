@@ -28,4 +28,23 @@ public static class Eventually
             throw new Xunit.Sdk.XunitException($"Timed out waiting until {because}.");
         }
     }
+
+    /// <summary>
+    /// Checks that a condition holds, and keeps holding, for a short bounded time: the way to
+    /// show that something does not happen (no second reload, no request after disposal).
+    /// </summary>
+    public static async Task StaysAsync(Func<bool> condition, string because, TimeSpan? during = null)
+    {
+        var deadline = Environment.TickCount64 + (long)(during ?? TimeSpan.FromMilliseconds(500)).TotalMilliseconds;
+        do
+        {
+            if (!condition())
+            {
+                throw new Xunit.Sdk.XunitException($"Expected that {because}, but it stopped holding.");
+            }
+
+            await Task.Delay(10);
+        }
+        while (Environment.TickCount64 <= deadline);
+    }
 }

@@ -1,15 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace K8sSecrets.Configuration.Vault.Tests;
 
@@ -27,7 +22,6 @@ public sealed record VaultFault(int Status, string Body, int? RetryAfterSeconds 
 /// </summary>
 public sealed class FakeVault : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly TimeProvider _clock;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (string Type, string? Version)> _mounts = new(StringComparer.Ordinal)
@@ -44,14 +38,14 @@ public sealed class FakeVault : IAsyncDisposable
     private readonly Dictionary<string, string> _wrapped = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<VaultFault>> _faults = new(StringComparer.Ordinal);
     private int _serial;
+    private LoopbackServer _server = null!;
 
-    private FakeVault(WebApplication app, TimeProvider clock)
+    private FakeVault(TimeProvider clock)
     {
-        _app = app;
         _clock = clock;
     }
 
-    public Uri Address { get; private set; } = null!;
+    public Uri Address => _server.Address;
 
     public ConcurrentQueue<VaultRequest> Requests { get; } = new();
 
@@ -81,26 +75,13 @@ public sealed class FakeVault : IAsyncDisposable
 
     public static async Task<FakeVault> StartAsync(TimeProvider clock, X509Certificate2? serverCertificate = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+        var vault = new FakeVault(clock);
+        vault._server = await LoopbackServer.StartAsync(vault.HandleAsync, serverCertificate is null ? null : listen => listen.UseHttps(https =>
         {
-            if (serverCertificate is not null)
-            {
-                listen.UseHttps(https =>
-                {
-                    https.ServerCertificate = serverCertificate;
-                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
-                    https.AllowAnyClientCertificate();
-                });
-            }
+            https.ServerCertificate = serverCertificate;
+            https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+            https.AllowAnyClientCertificate();
         }));
-        var app = builder.Build();
-        var vault = new FakeVault(app, clock);
-        app.Run(vault.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        vault.Address = new Uri(address);
         return vault;
     }
 
@@ -198,11 +179,7 @@ public sealed class FakeVault : IAsyncDisposable
 
     public void ClearFaults() => _faults.Clear();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace K8sSecrets.Configuration.Vault.Tests;

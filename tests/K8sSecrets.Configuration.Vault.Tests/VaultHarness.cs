@@ -8,26 +8,25 @@ public sealed class VaultHarness : IAsyncDisposable
 {
     public const string Jwt = "eyJhbGciOiJSUzI1NiJ9.jwt-one-SENTINEL-JWT";
 
-    private readonly List<IConfigurationRoot> _configs = [];
-    private readonly string _folder = Directory.CreateTempSubdirectory("vault-tests-").FullName;
+    private readonly SecretsHarness _secrets = new();
+    private readonly TempFolder _folder = new();
 
     private VaultHarness(FakeVault vault, TestClock clock)
     {
         Vault = vault;
         Clock = clock;
-        JwtPath = Path.Combine(_folder, "token");
-        File.WriteAllText(JwtPath, Jwt + "\n");
+        JwtPath = _folder.Write("token", Jwt + "\n");
     }
 
     public TestClock Clock { get; }
 
     public FakeVault Vault { get; }
 
-    public LogCapture Logs { get; } = new();
+    public LogCapture Logs => _secrets.Logs;
 
     public string JwtPath { get; }
 
-    public string Folder => _folder;
+    public string Folder => _folder.Root;
 
     public static async Task<VaultHarness> StartAsync()
     {
@@ -37,11 +36,7 @@ public sealed class VaultHarness : IAsyncDisposable
 
     /// <summary>Builds configuration with one Vault source using Kubernetes auth, unless <paramref name="configure"/> picks another.</summary>
     public IConfigurationRoot Build(Action<VaultSecretOptions> configure)
-    {
-        var config = new ConfigurationBuilder().AddKubernetesSecrets(secrets => Configure(secrets, configure)).Build();
-        _configs.Add(config);
-        return config;
-    }
+        => _secrets.Build(secrets => Configure(secrets, configure));
 
     public void Configure(KubernetesSecretsBuilder secrets, Action<VaultSecretOptions> configure)
     {
@@ -57,13 +52,8 @@ public sealed class VaultHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var config in _configs)
-        {
-            (config as IDisposable)?.Dispose();
-        }
-
+        _secrets.Dispose();
         await Vault.DisposeAsync();
-        Logs.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Time.Testing;
 
 namespace K8sSecrets.Configuration.Tests;
@@ -8,34 +7,30 @@ namespace K8sSecrets.Configuration.Tests;
 /// <summary>A configuration built over one <see cref="FakeSecretSource"/>, with a fake clock, captured logs and a reload counter.</summary>
 internal sealed class EngineHarness : IDisposable
 {
-    private readonly IDisposable _reloadRegistration;
-    private int _reloads;
+    private readonly SecretsHarness _secrets = new();
 
     public EngineHarness(FakeSecretSource source, Action<KubernetesSecretsBuilder>? configure = null)
     {
         Source = source;
-        Root = new ConfigurationBuilder().AddKubernetesSecrets(secrets =>
+        _secrets.Build(secrets =>
         {
             secrets.TimeProvider = Time;
-            secrets.LoggerFactory = Logs.Factory;
             configure?.Invoke(secrets);
             secrets.AddSource(_ => source);
-        }).Build();
-        Provider = Root.Providers.OfType<SecretsConfigurationProvider>().Single();
-        _reloadRegistration = ChangeToken.OnChange(Root.GetReloadToken, () => Interlocked.Increment(ref _reloads));
+        });
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero));
 
-    public LogCapture Logs { get; } = new();
+    public LogCapture Logs => _secrets.Logs;
 
     public FakeSecretSource Source { get; }
 
-    public IConfigurationRoot Root { get; }
+    public IConfigurationRoot Root => _secrets.Root;
 
-    public SecretsConfigurationProvider Provider { get; }
+    public SecretsConfigurationProvider Provider => _secrets.Provider;
 
-    public int Reloads => Volatile.Read(ref _reloads);
+    public int Reloads => _secrets.Reloads;
 
     /// <summary>Advances the fake clock in small steps until the condition holds (bounded by real time).</summary>
     public Task AdvanceUntilAsync(Func<bool> condition, TimeSpan step, string because)
@@ -52,10 +47,5 @@ internal sealed class EngineHarness : IDisposable
             },
             because);
 
-    public void Dispose()
-    {
-        _reloadRegistration.Dispose();
-        ((IDisposable)Root).Dispose();
-        Logs.Dispose();
-    }
+    public void Dispose() => _secrets.Dispose();
 }

@@ -1,22 +1,26 @@
-using Microsoft.Extensions.Time.Testing;
-
-namespace K8sSecrets.Configuration.Vault.Tests;
+namespace K8sSecrets.Configuration.Testing;
 
 /// <summary>
-/// A <see cref="FakeTimeProvider"/> that also knows whether anyone is waiting on one of its timers,
-/// so a test can tell that the refresh loop has finished its work and sleeps before it moves time.
+/// A clock over another (the system clock, or a fake one in <see cref="TestClock"/>) that knows how
+/// many of its timers are armed: a test can tell that a loop sleeps, or that disposal left no timer behind.
 /// </summary>
-public sealed class TestClock : TimeProvider
+public class TrackingTimeProvider : TimeProvider
 {
     private readonly Lock _lock = new();
     private readonly HashSet<TrackedTimer> _waiting = [];
+    private readonly TimeProvider _inner;
 
-    public FakeTimeProvider Fake { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public TrackingTimeProvider(TimeProvider inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        _inner = inner;
+    }
 
-    public override long TimestampFrequency => Fake.TimestampFrequency;
+    public override long TimestampFrequency => _inner.TimestampFrequency;
 
-    public override TimeZoneInfo LocalTimeZone => Fake.LocalTimeZone;
+    public override TimeZoneInfo LocalTimeZone => _inner.LocalTimeZone;
 
+    /// <summary>Gets the number of timers armed and not yet fired or disposed (a periodic timer stays armed).</summary>
     public int Waiting
     {
         get
@@ -28,14 +32,14 @@ public sealed class TestClock : TimeProvider
         }
     }
 
-    public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow();
+    public override DateTimeOffset GetUtcNow() => _inner.GetUtcNow();
 
-    public override long GetTimestamp() => Fake.GetTimestamp();
+    public override long GetTimestamp() => _inner.GetTimestamp();
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new TrackedTimer(this);
-        timer.Inner = Fake.CreateTimer(
+        timer.Inner = _inner.CreateTimer(
             s =>
             {
                 if (period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero)
@@ -49,34 +53,13 @@ public sealed class TestClock : TimeProvider
             dueTime,
             period);
 
-        // Counted as waiting only once the fake clock knows the timer, so a test that sees it
+        // Counted as waiting only once the inner clock knows the timer, so a test that sees it
         // waiting and moves time cannot slip in before the timer's due time is fixed.
         timer.Arm(dueTime);
         return timer;
     }
 
-    /// <summary>Waits (bounded, real time) until the refresh loop is asleep on a timer.</summary>
-    public Task WaitUntilIdleAsync() => Testing.Eventually.HoldsAsync(() => Waiting > 0, "the refresh loop waits for its next due time");
-
-    /// <summary>Waits until the loop sleeps, then moves time forward, firing what falls due.</summary>
-    public async Task AdvanceAsync(TimeSpan by)
-    {
-        await WaitUntilIdleAsync();
-        Fake.Advance(by);
-    }
-
-    /// <summary>Moves time in steps, letting the loop settle after each, so every due action runs at its own time.</summary>
-    public async Task AdvanceInStepsAsync(TimeSpan total, TimeSpan step)
-    {
-        for (var moved = TimeSpan.Zero; moved < total; moved += step)
-        {
-            await AdvanceAsync(step < total - moved ? step : total - moved);
-        }
-
-        await WaitUntilIdleAsync();
-    }
-
-    private sealed class TrackedTimer(TestClock clock) : ITimer
+    private sealed class TrackedTimer(TrackingTimeProvider clock) : ITimer
     {
         private bool _fired;
 

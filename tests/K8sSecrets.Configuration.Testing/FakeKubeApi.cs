@@ -1,18 +1,11 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using k8s;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-namespace K8sSecrets.Configuration.Kubernetes.Tests;
+namespace K8sSecrets.Configuration.Testing;
 
 /// <summary>
 /// A fake Kubernetes API server on loopback (Kestrel, real HTTP/1.1, chunked watch streams) that
@@ -22,7 +15,6 @@ namespace K8sSecrets.Configuration.Kubernetes.Tests;
 /// </summary>
 public sealed class FakeKubeApi : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Ns, string Name), Stored> _secrets = [];
     private readonly List<(long Rv, Stored? Old, Stored? New)> _history = [];
@@ -32,12 +24,13 @@ public sealed class FakeKubeApi : IAsyncDisposable
     private int _silentWatches;
     private bool _holdEvents;
 
-    private FakeKubeApi(WebApplication app)
+    private LoopbackServer _server = null!;
+
+    private FakeKubeApi()
     {
-        _app = app;
     }
 
-    public Uri Uri { get; private set; } = null!;
+    public Uri Uri => _server.Address;
 
     public ConcurrentQueue<RequestRecord> Requests { get; } = new();
 
@@ -81,25 +74,10 @@ public sealed class FakeKubeApi : IAsyncDisposable
 
     public static async Task<FakeKubeApi> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            if (tls is not null)
-            {
-                listen.UseHttps(tls);
-            }
-        }));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var api = new FakeKubeApi(app);
-        app.Run(api.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        api.Uri = new Uri(address);
+        var api = new FakeKubeApi();
+        api._server = await LoopbackServer.StartAsync(api.HandleAsync, tls is null ? null : listen => listen.UseHttps(tls));
         return api;
     }
-
-    public k8s.Kubernetes CreateClient(string? token = null) => new(new KubernetesClientConfiguration { Host = Uri.ToString(), AccessToken = token });
 
     /// <summary>Creates or replaces a Secret (ADDED or MODIFIED) and returns its new resourceVersion.</summary>
     public string Put(string ns, string name, IReadOnlyDictionary<string, byte[]> data, IReadOnlyDictionary<string, string>? labels = null, bool immutable = false)
@@ -294,8 +272,7 @@ public sealed class FakeKubeApi : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         EndWatches();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
     }
 
     private static string Line(string type, JsonObject obj) => new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString();

@@ -1,0 +1,70 @@
+using System.Text;
+using K8sSecrets.Configuration.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace K8sSecrets.Configuration.Kubernetes.Tests;
+
+/// <summary>The shared source checks, for one Secret read with list + watch from the fake API server.</summary>
+public sealed class ApiConformanceTests : SecretSourceConformanceTests<ApiConformanceTests.Store>
+{
+    protected override async Task<Store> StartStoreAsync() => new(await FakeKubeApi.StartAsync());
+
+    protected override void Configure(KubernetesSecretsBuilder secrets, Store store, Action<SecretSourceOptions> options)
+        => secrets.FromApi(api =>
+        {
+            api.Namespace = Store.Ns;
+            api.Client = store.Client;
+            api.SecretNames.Add(Store.Name);
+            api.ReconnectSpread = TimeSpan.FromMilliseconds(50);
+            options(api);
+        });
+
+    /// <summary>The Secret <c>payments/app</c>; an outage is every request refused and the open watches cut.</summary>
+    public sealed class Store(FakeKubeApi server) : IConformanceStore
+    {
+        public const string Ns = "payments";
+        public const string Name = "app";
+        private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+        public k8s.Kubernetes Client { get; } = server.CreateClient();
+
+        public string SourceName => $"Secret '{Name}' in namespace '{Ns}'";
+
+        public int Requests => server.Requests.Count;
+
+        public Task SetAsync(string name, string value)
+        {
+            _values[name] = value;
+            Put();
+            return Task.CompletedTask;
+        }
+
+        public Task RemoveAsync(string name)
+        {
+            _values.Remove(name);
+            Put();
+            return Task.CompletedTask;
+        }
+
+        public Task BreakAsync()
+        {
+            server.Forbid = static _ => true;
+            server.DropWatches();
+            return Task.CompletedTask;
+        }
+
+        public Task HealAsync()
+        {
+            server.Forbid = null;
+            return Task.CompletedTask;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await server.DisposeAsync();
+        }
+
+        private void Put() => server.Put(Ns, Name, _values.ToDictionary(p => p.Key, p => Encoding.UTF8.GetBytes(p.Value)));
+    }
+}
