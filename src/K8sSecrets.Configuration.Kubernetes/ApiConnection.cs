@@ -16,9 +16,12 @@ internal sealed class ApiConnection(IKubernetes client, string @namespace, Servi
 
     /// <summary>
     /// Builds the client from the environment: the in-cluster service account when running in a
-    /// pod, else the kubeconfig's current context.
+    /// pod, else the kubeconfig's current context; neither is a clear error.
     /// </summary>
     public static ApiConnection Create(ApiSecretOptions options, string @namespace, TimeProvider time)
+        => Create(options, @namespace, time, KubeEnvironment.FromProcess());
+
+    internal static ApiConnection Create(ApiSecretOptions options, string @namespace, TimeProvider time, KubeEnvironment environment)
     {
         if (options.Client is { } supplied)
         {
@@ -29,7 +32,7 @@ internal sealed class ApiConnection(IKubernetes client, string @namespace, Servi
         ServiceAccountTokenProvider? token = null;
         try
         {
-            if (KubernetesClientConfiguration.IsInCluster())
+            if (environment.InCluster)
             {
                 config = KubernetesClientConfiguration.InClusterConfig();
                 token = new ServiceAccountTokenProvider(Path.Join(ServiceAccountDirectory, "token"), time);
@@ -37,10 +40,10 @@ internal sealed class ApiConnection(IKubernetes client, string @namespace, Servi
             }
             else
             {
-                config = KubernetesClientConfiguration.BuildDefaultConfig();
+                config = environment.LoadKubeconfig() ?? throw environment.NoUsableConfiguration();
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not (OperationCanceledException or SecretSourceException))
         {
             // Only the type is reported: a kubeconfig parser's message can quote the file.
             throw new SecretSourceException(
@@ -83,7 +86,8 @@ internal sealed class ApiConnection(IKubernetes client, string @namespace, Servi
     {
         try
         {
-            return KubernetesClientConfiguration.IsInCluster() ? null : KubernetesClientConfiguration.BuildDefaultConfig().Namespace;
+            var environment = KubeEnvironment.FromProcess();
+            return environment.InCluster ? null : environment.LoadKubeconfig()?.Namespace;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

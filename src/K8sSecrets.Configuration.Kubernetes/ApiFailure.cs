@@ -19,7 +19,10 @@ internal readonly record struct ApiFailure(int? StatusCode, string Description, 
 
     public bool IsNotFound => StatusCode == (int)HttpStatusCode.NotFound;
 
-    public static ApiFailure From(Exception exception)
+    public static ApiFailure From(Exception exception) => From(exception, TimeProvider.System);
+
+    /// <summary>Describes a failure; <paramref name="time"/> turns a <c>Retry-After</c> date into a wait.</summary>
+    public static ApiFailure From(Exception exception, TimeProvider time)
     {
         switch (exception)
         {
@@ -27,7 +30,7 @@ internal readonly record struct ApiFailure(int? StatusCode, string Description, 
                 return new ApiFailure(null, own.Message, own.RetryAfter); // our own text, written to hold no secret
             case HttpOperationException { Response: { } response }:
                 var code = (int)response.StatusCode;
-                return new ApiFailure(code, $"HTTP {code} {Reason(response.StatusCode, response.ReasonPhrase)}", RetryAfterOf(response));
+                return new ApiFailure(code, $"HTTP {code} {Reason(response.StatusCode, response.ReasonPhrase)}", RetryAfterOf(response, time));
             case HttpOperationException:
                 return new ApiFailure(null, "an HTTP error without a response", null);
             case k8s.KubernetesException { Status: { } status }:
@@ -66,16 +69,8 @@ internal readonly record struct ApiFailure(int? StatusCode, string Description, 
             ? phrase
             : code.ToString();
 
-    private static TimeSpan? RetryAfterOf(HttpResponseMessageWrapper response)
-    {
-        if (response.Headers is { } headers
-            && headers.TryGetValue("Retry-After", out var values)
-            && values.FirstOrDefault() is { } value
-            && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return TimeSpan.FromSeconds(Math.Min(seconds, SecretRetryPolicy.LongestWait.TotalSeconds)); // the retry policy caps it further
-        }
-
-        return null;
-    }
+    private static TimeSpan? RetryAfterOf(HttpResponseMessageWrapper response, TimeProvider time)
+        => response.Headers is { } headers && headers.TryGetValue("Retry-After", out var values)
+            ? SecretStoreHttp.ParseRetryAfter(values.FirstOrDefault(), time) // the retry policy caps it
+            : null;
 }

@@ -103,7 +103,7 @@ internal sealed partial class SecretInformer
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var failure = ApiFailure.From(ex);
+            var failure = ApiFailure.From(ex, _time);
             RecordFailure(failure);
             if (ex is SecretSourceException)
             {
@@ -175,7 +175,7 @@ internal sealed partial class SecretInformer
             }
             catch (Exception ex)
             {
-                var failure = ApiFailure.From(ex);
+                var failure = ApiFailure.From(ex, _time);
                 if (failure.IsGone)
                 {
                     Log.Expired(_logger, Target);

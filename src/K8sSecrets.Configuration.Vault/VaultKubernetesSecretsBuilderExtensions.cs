@@ -16,6 +16,8 @@ public static class VaultKubernetesSecretsBuilderExtensions
     /// <returns>The secrets builder.</returns>
     /// <exception cref="InvalidOperationException">No path was declared.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An interval is not positive.</exception>
+    /// <exception cref="ArgumentException">The address is not https (nor http to this machine, nor allowed by
+    /// <see cref="VaultSecretOptions.AllowInsecureHttp"/>), or holds user info.</exception>
     public static KubernetesSecretsBuilder FromVault(this KubernetesSecretsBuilder builder, Action<VaultSecretOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -35,8 +37,13 @@ public static class VaultKubernetesSecretsBuilderExtensions
                 "No Vault auth method: call UseKubernetesAuth, UseAppRole, UseToken or UseTokenFile, or set the VAULT_TOKEN environment variable.")
             { IsTransient = false };
         var vaultNamespace = options.Namespace ?? Environment.GetEnvironmentVariable("VAULT_NAMESPACE");
-        var api = new VaultHttpApi(VaultHandlerFactory.Create(options), address, vaultNamespace, options.RequestTimeout);
-        var name = $"{address.GetLeftPart(UriPartial.Authority)} {string.Join(",", options.Secrets.Select(static s => s.Path))}";
+        if (options.Address is null && VaultAddress.Problem(address, options.AllowInsecureHttp) is { } problem)
+        {
+            throw new SecretSourceException($"The VAULT_ADDR environment variable {problem}.") { IsTransient = false };
+        }
+
+        var api = new VaultHttpApi(options, address, vaultNamespace, context.TimeProvider);
+        var name = $"{VaultAddress.Describe(address)} {string.Join(",", options.Secrets.Select(static s => s.Path))}";
         return new VaultSecretSource(name, options, auth, api, context);
     }
 

@@ -20,11 +20,14 @@ internal sealed class VaultPathState(VaultSecretPath declared)
     /// <summary>Gets or sets the KV version last read, for logs.</summary>
     public string? Version { get; set; }
 
+    /// <summary>Gets or sets where the last read held fields with an empty name (logged when it changes).</summary>
+    public string? SkippedFields { get; set; }
+
     /// <summary>Gets or sets why the last read failed, or <see langword="null"/> when it did not.</summary>
     public string? Failure { get; set; }
 
-    /// <summary>Gets or sets when the path is read next; <see cref="DateTimeOffset.MinValue"/> means now.</summary>
-    public DateTimeOffset NextReadAt { get; set; } = DateTimeOffset.MinValue;
+    /// <summary>Gets or sets when the path is read next, as a <see cref="TimeProvider.GetTimestamp"/>; <see cref="Monotonic.Now"/> at first.</summary>
+    public long NextReadAt { get; set; } = Monotonic.Now;
 
     /// <summary>Gets or sets how many reads in a row failed with a status that concerns this path only.</summary>
     public int TransientFailures { get; set; }
@@ -33,10 +36,8 @@ internal sealed class VaultPathState(VaultSecretPath declared)
 
     public long LeaseSeconds { get; set; }
 
-    public DateTimeOffset LeaseExpiresAt { get; set; }
-
-    /// <summary>Gets or sets when the lease is renewed next.</summary>
-    public DateTimeOffset RenewAt { get; set; } = DateTimeOffset.MaxValue;
+    /// <summary>Gets or sets when the lease is renewed next, as a <see cref="TimeProvider.GetTimestamp"/>.</summary>
+    public long RenewAt { get; set; } = Monotonic.Never;
 
     /// <summary>Gets or sets the token generation the lease was obtained under; leases die with their token.</summary>
     public int TokenGeneration { get; set; }
@@ -50,6 +51,6 @@ internal sealed class VaultPathState(VaultSecretPath declared)
     {
         LeaseId = null;
         LeaseSeconds = 0;
-        RenewAt = DateTimeOffset.MaxValue;
+        RenewAt = Monotonic.Never;
     }
 }

@@ -14,10 +14,22 @@ public sealed class VaultSecretOptions : SecretSourceOptions
     private readonly List<VaultSecretPath> _secrets = [];
     private readonly Dictionary<string, int> _kvVersions = new(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets Vault's address, for example <c>https://vault.vault.svc:8200</c>.</summary>
+    /// <summary>
+    /// Gets or sets Vault's address, for example <c>https://vault.vault.svc:8200</c>. It must be https
+    /// (http only to this machine, unless <see cref="AllowInsecureHttp"/>) and must hold no user info.
+    /// </summary>
     /// <value>The default is <see langword="null"/>: the <c>VAULT_ADDR</c> environment variable is used,
     /// and the source fails to build when neither is set.</value>
     public Uri? Address { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether plain <c>http://</c> is allowed to a host other than this
+    /// machine. For development only: the Vault token, the service-account JWT and the AppRole
+    /// <c>secret_id</c> would cross the network in clear text.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: an <c>http://</c> address must be a loopback one
+    /// (<c>localhost</c>, <c>127.0.0.1</c>, <c>::1</c>); any other is refused, as is any scheme but http and https.</value>
+    public bool AllowInsecureHttp { get; set; }
 
     /// <summary>Gets or sets the Vault Enterprise namespace sent as <c>X-Vault-Namespace</c> on every request.</summary>
     /// <value>The default is <see langword="null"/>: the <c>VAULT_NAMESPACE</c> environment variable, if set; otherwise none.</value>
@@ -193,9 +205,9 @@ public sealed class VaultSecretOptions : SecretSourceOptions
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "RequestTimeout must be positive.");
         }
 
-        if (Address is { IsAbsoluteUri: false })
+        if (Address is not null && VaultAddress.Problem(Address, AllowInsecureHttp) is { } problem)
         {
-            throw new ArgumentException("Address must be an absolute http or https URI.", nameof(Address));
+            throw new ArgumentException($"VaultSecretOptions.Address {problem}.", nameof(Address));
         }
     }
 }

@@ -15,15 +15,14 @@ internal sealed partial class VaultSecretSource
             new LeaseRenewRequest(path.LeaseId!, path.LeaseSeconds),
             VaultJsonContext.Default.LeaseRenewRequest,
             cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
+        var now = _time.GetTimestamp();
         if (reply.IsSuccess)
         {
             var granted = reply.Envelope?.LeaseDuration ?? 0;
             // Granted (nearly) in full: keep the lease. Otherwise the max TTL is near: replace it.
             if (granted * 10 >= path.LeaseSeconds * 9 && reply.Envelope!.Renewable)
             {
-                path.LeaseExpiresAt = now + TimeSpan.FromSeconds(granted);
-                path.RenewAt = now + (TimeSpan.FromSeconds(granted) * 2 / 3);
+                path.RenewAt = _time.After(now, TimeSpan.FromSeconds(granted) * 2 / 3);
                 Log.LeaseRenewed(_logger, path.Declared.Path, granted);
                 return;
             }

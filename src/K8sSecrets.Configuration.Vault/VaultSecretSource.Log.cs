@@ -35,5 +35,8 @@ internal sealed partial class VaultSecretSource
 
         [LoggerMessage(429, LogLevel.Warning, "Could not revoke the lease of Vault path '{Path}': {Reason}", EventName = "VaultRevokeFailed")]
         public static partial void RevokeFailed(ILogger logger, string path, string reason);
+
+        [LoggerMessage(430, LogLevel.Warning, "Vault path '{Path}' holds fields with an empty name (in {Where}); they have no configuration key and are skipped. Rename them in Vault.", EventName = "VaultEmptyFieldName")]
+        public static partial void EmptyFieldNames(ILogger logger, string path, string where);
     }
 }

@@ -26,7 +26,7 @@ internal sealed partial class VaultSecretSource : SecretSource
     private readonly Dictionary<string, int> _mounts;
     private bool _loaded;
     private bool _dirty;
-    private long _nextDueTicks = long.MaxValue;
+    private long _nextDue = Monotonic.Never;
 
     public VaultSecretSource(string name, VaultSecretOptions options, VaultAuthMethod auth, IVaultApi api, SecretSourceContext context)
         : base("vault", name, options)
@@ -46,14 +46,13 @@ internal sealed partial class VaultSecretSource : SecretSource
     {
         get
         {
-            var next = Interlocked.Read(ref _nextDueTicks);
-            if (next == long.MaxValue)
+            var next = Interlocked.Read(ref _nextDue);
+            if (next == Monotonic.Never)
             {
                 return _options.PollInterval;
             }
 
-            var wait = new DateTimeOffset(next, TimeSpan.Zero) - _time.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxWait ? MaxWait : wait;
+            return _time.Until(_time.GetTimestamp(), next, MaxWait);
         }
     }
 
@@ -101,7 +100,7 @@ internal sealed partial class VaultSecretSource : SecretSource
                 await ResolveMountAsync(path, cancellationToken).ConfigureAwait(false);
             }
 
-            var now = _time.GetUtcNow();
+            var now = _time.GetTimestamp();
             if (ReadDue(path, now) || (force && !path.HasLease))
             {
                 if (path.HasLease && path.TokenGeneration != _session.Generation)
@@ -129,7 +128,7 @@ internal sealed partial class VaultSecretSource : SecretSource
     }
 
     /// <summary>A path is due when its time came, or when its lease belongs to a token that was replaced.</summary>
-    private bool ReadDue(VaultPathState path, DateTimeOffset now)
+    private bool ReadDue(VaultPathState path, long now)
         => now >= path.NextReadAt || (path.HasLease && path.TokenGeneration != _session.Generation);
 
     private async Task ReadAsync(VaultPathState path, bool strict, bool freshToken, CancellationToken cancellationToken)
@@ -141,7 +140,7 @@ internal sealed partial class VaultSecretSource : SecretSource
             reply = await _api.SendAsync(HttpMethod.Get, path.ReadPath, _session.Token, cancellationToken).ConfigureAwait(false);
         }
 
-        var now = _time.GetUtcNow();
+        var now = _time.GetTimestamp();
         if (reply.IsSuccess)
         {
             Accept(path, reply.Envelope, now);
@@ -183,7 +182,7 @@ internal sealed partial class VaultSecretSource : SecretSource
             // keeps its last good values and is tried again with its own backoff.
             path.ClearLease();
             path.Failure = $"Vault answered {VaultErrors.Describe(reply.Status)} to a read of '{path.PolicyPath}'; the last good values stay.";
-            path.NextReadAt = now + PathBackoff(++path.TransientFailures);
+            path.NextReadAt = _time.After(now, PathBackoff(++path.TransientFailures));
             _dirty = true;
             return;
         }
@@ -204,7 +203,7 @@ internal sealed partial class VaultSecretSource : SecretSource
         _dirty = true;
     }
 
-    private void Accept(VaultPathState path, VaultEnvelope? envelope, DateTimeOffset now)
+    private void Accept(VaultPathState path, VaultEnvelope? envelope, long now)
     {
         if (envelope?.Data is not { ValueKind: JsonValueKind.Object } data)
         {
@@ -228,7 +227,15 @@ internal sealed partial class VaultSecretSource : SecretSource
             }
         }
 
-        SetEntries(path, SecretJson.Flatten(fields, prefix), version);
+        var skipped = new List<string>();
+        SetEntries(path, SecretJson.Flatten(fields, prefix, skipped), version);
+        var where = skipped.Count == 0 ? null : string.Join(", ", skipped.Distinct(StringComparer.Ordinal).Select(static s => s.Length == 0 ? "the top level" : $"'{s}'"));
+        if (where is not null && !string.Equals(where, path.SkippedFields, StringComparison.Ordinal))
+        {
+            Log.EmptyFieldNames(_logger, path.Declared.Path, where);
+        }
+
+        path.SkippedFields = where;
         path.Failure = null;
         path.TransientFailures = 0;
         if (envelope.LeaseId is { Length: > 0 } leaseId && envelope.LeaseDuration > 0)
@@ -236,18 +243,17 @@ internal sealed partial class VaultSecretSource : SecretSource
             var duration = TimeSpan.FromSeconds(envelope.LeaseDuration);
             path.LeaseId = leaseId;
             path.LeaseSeconds = envelope.LeaseDuration;
-            path.LeaseExpiresAt = now + duration;
             path.TokenGeneration = _session.Generation;
             if (envelope.Renewable)
             {
-                path.RenewAt = now + (duration * 2 / 3);
-                path.NextReadAt = DateTimeOffset.MaxValue;
+                path.RenewAt = _time.After(now, duration * 2 / 3);
+                path.NextReadAt = Monotonic.Never;
             }
             else
             {
                 // Cannot be renewed: read again (new credentials) well before it runs out.
-                path.RenewAt = DateTimeOffset.MaxValue;
-                path.NextReadAt = now + (duration * 2 / 3);
+                path.RenewAt = Monotonic.Never;
+                path.NextReadAt = _time.After(now, duration * 2 / 3);
             }
 
             Log.LeaseObtained(_logger, path.Declared.Path, envelope.LeaseDuration, envelope.Renewable);
@@ -329,8 +335,8 @@ internal sealed partial class VaultSecretSource : SecretSource
         return delay < _options.PollInterval ? delay : _options.PollInterval;
     }
 
-    private DateTimeOffset NextPoll(DateTimeOffset now)
-        => now + (_options.PollInterval * (1 - (PollJitter * Random.Shared.NextDouble())));
+    private long NextPoll(long now)
+        => _time.After(now, _options.PollInterval * (1 - (PollJitter * Random.Shared.NextDouble())));
 
     private void UpdateNextDue()
     {
@@ -338,14 +344,14 @@ internal sealed partial class VaultSecretSource : SecretSource
         foreach (var path in _paths)
         {
             var due = path.HasLease && path.TokenGeneration != _session.Generation
-                ? DateTimeOffset.MinValue
-                : path.NextReadAt < path.RenewAt ? path.NextReadAt : path.RenewAt;
+                ? Monotonic.Now
+                : Math.Min(path.NextReadAt, path.RenewAt);
             if (due < next)
             {
                 next = due;
             }
         }
 
-        Interlocked.Exchange(ref _nextDueTicks, next == DateTimeOffset.MaxValue ? long.MaxValue : next.UtcTicks);
+        Interlocked.Exchange(ref _nextDue, next);
     }
 }

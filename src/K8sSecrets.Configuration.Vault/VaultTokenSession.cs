@@ -31,8 +31,8 @@ internal sealed partial class VaultTokenSession
     /// <summary>Gets the current token, or <see langword="null"/> before the first login.</summary>
     public string? Token { get; private set; }
 
-    /// <summary>Gets when the token is due for renewal; <see cref="DateTimeOffset.MaxValue"/> when never.</summary>
-    public DateTimeOffset RenewAt { get; private set; } = DateTimeOffset.MaxValue;
+    /// <summary>Gets when the token is due for renewal, as a <see cref="TimeProvider.GetTimestamp"/>; <see cref="Monotonic.Never"/> when never.</summary>
+    public long RenewAt { get; private set; } = Monotonic.Never;
 
     /// <summary>Gets how many tokens the session has held; a change means leases made with the old token die with it.</summary>
     public int Generation { get; private set; }
@@ -59,7 +59,7 @@ internal sealed partial class VaultTokenSession
             return;
         }
 
-        if (_time.GetUtcNow() >= RenewAt)
+        if (_time.GetTimestamp() >= RenewAt)
         {
             await RenewAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -166,8 +166,8 @@ internal sealed partial class VaultTokenSession
 
         // A TTL of 0 is a token that never expires (a root token); there is nothing to renew.
         RenewAt = ttl > TimeSpan.Zero && (renewable || _auth.CanLogin)
-            ? _time.GetUtcNow() + (ttl * 2 / 3)
-            : DateTimeOffset.MaxValue;
+            ? _time.After(_time.GetTimestamp(), ttl * 2 / 3)
+            : Monotonic.Never;
     }
 
     private async Task RenewAsync(CancellationToken cancellationToken)
@@ -220,7 +220,7 @@ internal sealed partial class VaultTokenSession
             return;
         }
 
-        RenewAt = DateTimeOffset.MaxValue;
+        RenewAt = Monotonic.Never;
         Log.TokenNotRenewable(_logger, _auth.Description, why);
     }
 

@@ -7,7 +7,8 @@ namespace K8sSecrets.Configuration;
 /// The one JSON flattening every source uses: a JSON object becomes snapshot names joined by
 /// <c>/</c> (which become <c>:</c> in configuration keys); objects nest, arrays are indexed from
 /// 0, strings keep their text, <c>null</c> stays <see langword="null"/>, and numbers and booleans
-/// keep their JSON spelling (<c>5432</c>, <c>1.5</c>, <c>true</c>).
+/// keep their JSON spelling (<c>5432</c>, <c>1.5</c>, <c>true</c>). A field with an empty name
+/// (<c>{"": "x"}</c>) has no key to go to and is skipped, with what it held.
 /// </summary>
 public static class SecretJson
 {
@@ -16,35 +17,55 @@ public static class SecretJson
     /// <param name="prefix">A name every entry is placed under (joined with <c>/</c>), or <see langword="null"/>.</param>
     /// <returns>The names and values, in document order.</returns>
     public static List<KeyValuePair<string, string?>> Flatten(JsonElement fields, string? prefix)
+        => Flatten(fields, prefix, []);
+
+    /// <summary>
+    /// Flattens the fields of a JSON object, and lists where fields with an empty name were skipped,
+    /// so that the source can say so.
+    /// </summary>
+    /// <param name="fields">The JSON object.</param>
+    /// <param name="prefix">A name every entry is placed under (joined with <c>/</c>), or <see langword="null"/>.</param>
+    /// <param name="skipped">Receives, for each field with an empty name, the name of the object
+    /// that holds it (<paramref name="prefix"/>, or an empty string, for the top level).</param>
+    /// <returns>The names and values, in document order.</returns>
+    public static List<KeyValuePair<string, string?>> Flatten(JsonElement fields, string? prefix, ICollection<string> skipped)
     {
+        ArgumentNullException.ThrowIfNull(skipped);
         var entries = new List<KeyValuePair<string, string?>>();
         if (fields.ValueKind == JsonValueKind.Object)
         {
-            foreach (var property in fields.EnumerateObject())
-            {
-                Visit(property.Value, Join(prefix, property.Name), entries);
-            }
+            VisitObject(fields, prefix ?? string.Empty, entries, skipped);
         }
 
         return entries;
     }
 
-    private static void Visit(JsonElement value, string name, List<KeyValuePair<string, string?>> entries)
+    private static void VisitObject(JsonElement value, string name, List<KeyValuePair<string, string?>> entries, ICollection<string> skipped)
+    {
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.Name.Length == 0)
+            {
+                skipped.Add(name);
+                continue;
+            }
+
+            Visit(property.Value, Join(name, property.Name), entries, skipped);
+        }
+    }
+
+    private static void Visit(JsonElement value, string name, List<KeyValuePair<string, string?>> entries, ICollection<string> skipped)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                foreach (var property in value.EnumerateObject())
-                {
-                    Visit(property.Value, Join(name, property.Name), entries);
-                }
-
+                VisitObject(value, name, entries, skipped);
                 break;
             case JsonValueKind.Array:
                 var index = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    Visit(item, Join(name, index.ToString(CultureInfo.InvariantCulture)), entries);
+                    Visit(item, Join(name, index.ToString(CultureInfo.InvariantCulture)), entries, skipped);
                     index++;
                 }
 

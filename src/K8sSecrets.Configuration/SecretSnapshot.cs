@@ -46,6 +46,8 @@ public sealed class SecretSnapshot
     /// <summary>Adds a value that is already text.</summary>
     /// <param name="name">The secret's name, for example <c>db/password</c> or <c>Db__Password</c>.</param>
     /// <param name="value">The value.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty: a source drops (and reports)
+    /// a store's field with an empty name before it gets here, as <see cref="SecretJson"/> does.</exception>
     public void Add(string name, string? value)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);

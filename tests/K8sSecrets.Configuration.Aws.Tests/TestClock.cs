@@ -28,7 +28,13 @@ public sealed class TestClock : TimeProvider
         }
     }
 
-    public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow();
+    /// <summary>
+    /// Gets or sets how far the wall clock (<see cref="GetUtcNow"/>) is stepped from the fake's time,
+    /// as an NTP correction or a VM resume would; timestamps and timers are not moved.
+    /// </summary>
+    public TimeSpan WallClockStep { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow() + WallClockStep;
 
     public override long GetTimestamp() => Fake.GetTimestamp();
 

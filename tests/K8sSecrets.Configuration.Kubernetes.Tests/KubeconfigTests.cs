@@ -5,6 +5,7 @@ using static K8sSecrets.Configuration.Kubernetes.Tests.ApiHarness;
 namespace K8sSecrets.Configuration.Kubernetes.Tests;
 
 /// <summary>Without a client, the source builds one from the kubeconfig and takes its context's namespace.</summary>
+[Collection(nameof(ProcessEnvironment))]
 public sealed class KubeconfigTests
 {
     [Fact]

@@ -119,6 +119,17 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public void A_retry_after_date_becomes_a_wait_measured_on_the_sources_clock()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        response.Headers.TryAddWithoutValidation("Retry-After", "Thu, 01 Jan 2026 00:00:30 GMT");
+        var exception = new HttpOperationException("too many") { Response = new HttpResponseMessageWrapper(response, string.Empty) };
+
+        Assert.Equal(TimeSpan.FromSeconds(30), ApiFailure.From(exception, time).RetryAfter);
+    }
+
+    [Fact]
     public async Task Watch_works_over_tls_with_http2()
     {
         using var certificate = SelfSigned();

@@ -21,6 +21,14 @@ public sealed class TestClock : TrackingTimeProvider
 
     public FakeTimeProvider Fake { get; }
 
+    /// <summary>
+    /// Gets or sets how far the wall clock (<see cref="GetUtcNow"/>) is stepped from the fake's time,
+    /// as an NTP correction or a VM resume would; timestamps and timers are not moved.
+    /// </summary>
+    public TimeSpan WallClockStep { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + WallClockStep;
+
     /// <summary>Waits (bounded, real time) until the refresh loop is asleep on a timer.</summary>
     public Task WaitUntilIdleAsync() => Eventually.HoldsAsync(() => Waiting > 0, "the refresh loop waits for its next due time");
 

@@ -146,7 +146,8 @@ public sealed class ErrorTests
 
         var error = Assert.Throws<SecretSourceException>(() => builder.Build());
 
-        Assert.StartsWith("invalid response from Vault at auth/token/lookup-self", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("invalid response from Vault at http://127.0.0.1:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("/v1/auth/token/lookup-self: the body was cut short", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SENTINEL", error.ToString(), StringComparison.Ordinal);
         logs.AssertNoSentinel("SENTINEL");
         await serving;

@@ -12,7 +12,7 @@ namespace K8sSecrets.Configuration.Vault.Tests;
 public sealed record VaultRequest(string Method, string Path, string Query, string? Token, string? Namespace, string Body);
 
 /// <summary>A scripted answer that replaces the normal one.</summary>
-public sealed record VaultFault(int Status, string Body, int? RetryAfterSeconds = null);
+public sealed record VaultFault(int Status, string Body, int? RetryAfterSeconds = null, string? Location = null);
 
 /// <summary>
 /// A small Vault on loopback (Kestrel, port 0) that answers with the JSON shapes of Vault's API
@@ -73,12 +73,13 @@ public sealed class FakeVault : IAsyncDisposable
 
     public string? LastClientCertificateSubject { get; private set; }
 
-    public static async Task<FakeVault> StartAsync(TimeProvider clock, X509Certificate2? serverCertificate = null)
+    public static async Task<FakeVault> StartAsync(TimeProvider clock, X509Certificate2? serverCertificate = null, X509Certificate2Collection? servedChain = null)
     {
         var vault = new FakeVault(clock);
         vault._server = await LoopbackServer.StartAsync(vault.HandleAsync, serverCertificate is null ? null : listen => listen.UseHttps(https =>
         {
             https.ServerCertificate = serverCertificate;
+            https.ServerCertificateChain = servedChain;
             https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
             https.AllowAnyClientCertificate();
         }));
@@ -212,6 +213,11 @@ public sealed class FakeVault : IAsyncDisposable
         if (fault.RetryAfterSeconds is { } seconds)
         {
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (fault.Location is { } location)
+        {
+            context.Response.Headers.Location = location;
         }
 
         await WriteAsync(context, fault.Status, fault.Body);

@@ -54,8 +54,49 @@ public sealed class TlsTests
 
         var error = Assert.Throws<SecretSourceException>(() => builder.Build());
 
-        Assert.Contains("could not be reached", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TLS handshake with Vault at https://127.0.0.1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("system trust store", error.Message, StringComparison.Ordinal);
         Assert.Empty(vault.Requests);
+    }
+
+    [Fact]
+    public async Task A_bundle_with_only_the_root_trusts_a_server_certificate_issued_by_an_intermediate()
+    {
+        using var pki = new Testing.TestCertificates("127.0.0.1", withIntermediate: true);
+        var config = await BuildOverTlsAsync(pki, v => v.CaCertificatePath = pki.RootBundlePath);
+
+        Assert.Equal("blue", config["color"]);
+        ((IDisposable)config).Dispose();
+    }
+
+    [Fact]
+    public async Task The_host_name_is_still_checked_with_a_ca_bundle_and_the_error_names_tls_and_the_bundle()
+    {
+        using var pki = new Testing.TestCertificates("vault.other.example", withIntermediate: true);
+
+        var error = await Assert.ThrowsAsync<SecretSourceException>(() => BuildOverTlsAsync(pki, v => v.CaCertificatePath = pki.RootBundlePath));
+
+        Assert.Contains("TLS handshake", error.Message, StringComparison.Ordinal);
+        Assert.Contains(pki.RootBundlePath, error.Message, StringComparison.Ordinal);
+        Assert.Contains("name does not match", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<IConfigurationRoot> BuildOverTlsAsync(Testing.TestCertificates pki, Action<VaultSecretOptions> configure)
+    {
+        var clock = new TestClock();
+        await using var vault = await FakeVault.StartAsync(clock, pki.Server, pki.ServedChain);
+        vault.PutKv2("app", """{"color":"blue"}""");
+        var token = vault.CreateToken("hvs.tls-token", TimeSpan.FromHours(1), TimeSpan.FromHours(2));
+        return new ConfigurationBuilder().AddKubernetesSecrets(secrets =>
+        {
+            secrets.TimeProvider = clock;
+            secrets.FromVault(v =>
+            {
+                v.Address = new Uri($"https://127.0.0.1:{vault.Address.Port}");
+                v.UseToken(token).Secret("secret/app");
+                configure(v);
+            });
+        }).Build();
     }
 
     /// <summary>A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, as PEM files.</summary>

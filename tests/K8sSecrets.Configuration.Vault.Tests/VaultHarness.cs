@@ -31,7 +31,8 @@ public sealed class VaultHarness : IAsyncDisposable
     public static async Task<VaultHarness> StartAsync()
     {
         var clock = new TestClock();
-        return new VaultHarness(await FakeVault.StartAsync(clock), clock);
+        // Vault keeps its own time: a wall-clock step on the app's machine does not move it.
+        return new VaultHarness(await FakeVault.StartAsync(clock.Fake), clock);
     }
 
     /// <summary>Builds configuration with one Vault source using Kubernetes auth, unless <paramref name="configure"/> picks another.</summary>

@@ -1,32 +1,38 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace K8sSecrets.Configuration.Vault.Http;
 
 /// <summary>
-/// <see cref="IVaultApi"/> over one <see cref="HttpClient"/>. Error messages name the Vault path
-/// and the status, never a token or a body; bodies that are not a JSON object are refused as
-/// "invalid response from Vault at &lt;path&gt;".
+/// <see cref="IVaultApi"/> over one <see cref="HttpClient"/> and the shared <see cref="SecretStoreHttp"/>
+/// kit (no redirects, TLS with an optional CA bundle, bodies capped at 32 MiB). Error messages name
+/// the Vault path and the status, never a token or a body; bodies that are not a JSON object are
+/// refused as "invalid response from Vault at &lt;path&gt;".
 /// </summary>
 internal sealed class VaultHttpApi : IVaultApi
 {
-    /// <summary>Vault refuses requests over 32 MiB; no sane answer is larger.</summary>
-    private const int MaxResponseBytes = 32 * 1024 * 1024;
-
     private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly string _store;
+    private readonly string? _caBundlePath;
     private readonly string? _namespace;
 
-    public VaultHttpApi(HttpMessageHandler handler, Uri address, string? vaultNamespace, TimeSpan timeout)
+    public VaultHttpApi(VaultSecretOptions options, Uri address, string? vaultNamespace, TimeProvider time)
     {
         var root = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
-        _http = new HttpClient(handler, disposeHandler: true)
+        _caBundlePath = options.HttpMessageHandlerFactory is null ? options.CaCertificatePath : null;
+        _http = new HttpClient(CreateHandler(options), disposeHandler: true)
         {
             BaseAddress = new Uri(root, "v1/"),
-            Timeout = timeout,
-            MaxResponseContentBufferSize = MaxResponseBytes,
+            Timeout = options.RequestTimeout,
+            MaxResponseContentBufferSize = SecretStoreHttp.DefaultMaxBodyBytes,
         };
+        _time = time;
+        _store = "Vault at " + VaultAddress.Describe(address);
         _namespace = string.IsNullOrWhiteSpace(vaultNamespace) ? null : vaultNamespace;
     }
 
@@ -38,26 +44,35 @@ internal sealed class VaultHttpApi : IVaultApi
 
     public void Dispose() => _http.Dispose();
 
+    private static HttpMessageHandler CreateHandler(VaultSecretOptions options)
+    {
+        if (options.HttpMessageHandlerFactory is { } factory)
+        {
+            return factory() ?? throw new InvalidOperationException("VaultSecretOptions.HttpMessageHandlerFactory returned null.");
+        }
+
+        var client = options.ClientCertificate;
+        if (client is null && !string.IsNullOrEmpty(options.ClientCertificatePath))
+        {
+            try
+            {
+                client = X509Certificate2.CreateFromPemFile(options.ClientCertificatePath, options.ClientKeyPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+            {
+                throw new SecretSourceException(
+                    $"The Vault client certificate '{options.ClientCertificatePath}' (key '{options.ClientKeyPath ?? "in the same file"}') could not be read as PEM ({ex.GetType().Name}).")
+                { IsTransient = false };
+            }
+        }
+
+        return SecretStoreHttp.CreateHandler(options.CaCertificatePath, client);
+    }
+
     private static string PathOnly(string path)
     {
         var query = path.IndexOf('?', StringComparison.Ordinal);
         return query < 0 ? path : path[..query];
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        if (response.Headers.RetryAfter is not { } header)
-        {
-            return null;
-        }
-
-        if (header.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        // A date needs a clock to turn into a delay; Vault sends seconds, so a date is ignored.
-        return null;
     }
 
     private async Task<VaultReply> SendCoreAsync(HttpMethod method, string path, string? token, HttpContent? content, CancellationToken cancellationToken)
@@ -74,81 +89,34 @@ internal sealed class VaultHttpApi : IVaultApi
             request.Headers.TryAddWithoutValidation("X-Vault-Namespace", _namespace);
         }
 
-        HttpResponseMessage response;
+        using var response = await SecretStoreHttp.SendAsync(_http, request, _store, _caBundlePath, cancellationToken).ConfigureAwait(false);
+        var status = response.StatusCode;
+        var success = (int)status is >= 200 and < 300;
+        if (!success && status != HttpStatusCode.NotFound)
+        {
+            return new VaultReply(status, null, SecretStoreHttp.GetRetryAfter(response, _time));
+        }
+
+        var bytes = await SecretStoreHttp.ReadBodyAsync(response, _store, _http.Timeout, cancellationToken).ConfigureAwait(false);
+        if (bytes.Length == 0)
+        {
+            return new VaultReply(status, null, null);
+        }
+
+        VaultEnvelope? envelope;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            envelope = JsonSerializer.Deserialize(bytes, VaultJsonContext.Default.VaultEnvelope);
         }
-        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse)
+        catch (JsonException)
         {
-            // Something answered, but not with a whole HTTP response (a proxy, a cut connection).
-            throw Invalid(path, $"the response was cut short or is not HTTP ({ex.HttpRequestError})", ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new SecretSourceException(
-                $"Vault at {_http.BaseAddress?.GetLeftPart(UriPartial.Authority)} could not be reached for {PathOnly(path)} ({ex.HttpRequestError}).", ex)
-            { IsTransient = true };
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SecretSourceException($"Vault did not answer in time for {PathOnly(path)} (timeout {_http.Timeout.TotalSeconds:0} s).", ex) { IsTransient = true };
+            // The parser's message may quote part of the body, so it is not kept as the inner exception.
+            return success ? throw Invalid(path) : new VaultReply(status, null, null);
         }
 
-        using (response)
-        {
-            var status = response.StatusCode;
-            var success = (int)status is >= 200 and < 300;
-            if (!success && status != HttpStatusCode.NotFound)
-            {
-                return new VaultReply(status, null, RetryAfter(response));
-            }
-
-            byte[] bytes;
-            try
-            {
-                bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException)
-            {
-                throw Invalid(path, "the body was cut short", ex);
-            }
-            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw Invalid(path, "the body did not arrive in time", ex);
-            }
-
-            if (bytes.Length == 0)
-            {
-                return new VaultReply(status, null, null);
-            }
-
-            VaultEnvelope? envelope;
-            try
-            {
-                envelope = JsonSerializer.Deserialize(bytes, VaultJsonContext.Default.VaultEnvelope);
-            }
-            catch (JsonException ex)
-            {
-                if (!success)
-                {
-                    return new VaultReply(status, null, null);
-                }
-
-                // The parser's message may quote part of the body, so it is not kept as the inner exception.
-                _ = ex;
-                throw Invalid(path, "the body is not the JSON Vault sends", null);
-            }
-
-            if (envelope is null && success)
-            {
-                throw Invalid(path, "the body is not the JSON Vault sends", null);
-            }
-
-            return new VaultReply(status, envelope, null);
-        }
+        return envelope is null && success ? throw Invalid(path) : new VaultReply(status, envelope, null);
     }
 
-    private static SecretSourceException Invalid(string path, string why, Exception? inner)
-        => new($"invalid response from Vault at {PathOnly(path)}: {why}.", inner) { IsTransient = true };
+    private static SecretSourceException Invalid(string path)
+        => new($"invalid response from Vault at {PathOnly(path)}: the body is not the JSON Vault sends.") { IsTransient = true };
 }
