@@ -271,6 +271,9 @@ public sealed partial class SecretsConfigurationProvider
             Log.Recovered(_logger, Source.Kind, Source.Name, previousFailures);
         }
 
+        // A read outside the loop (a forced refresh) may have moved the next read or started a previous value's window.
+        _signal.Reschedule();
+
         SecretsTelemetry.Refreshes.Add(1, SecretsTelemetry.Tags(Source, changed ? "changed" : "unchanged"));
         SecretsTelemetry.Duration.Record(elapsed.TotalSeconds, SecretsTelemetry.Tags(Source));
     }
