@@ -33,6 +33,12 @@ public sealed class VolumeSecretOptions : SecretSourceOptions
     /// <summary>Creates the file watcher; a test seam for watchers that cannot start or that fail.</summary>
     internal Func<string, FileSystemWatcher>? WatcherFactory { get; set; }
 
+    /// <summary>The most entries (files and folders) one read lists; a test seam, so a test need not create ten thousand files.</summary>
+    internal int MaxEntries { get; set; } = VolumeReader.MaxEntries;
+
+    /// <summary>Runs before each file of the volume is opened; a test seam for writers that race a read.</summary>
+    internal Action<string>? BeforeFileRead { get; set; }
+
     internal void CheckSettings()
     {
         if (PollingInterval <= TimeSpan.Zero)

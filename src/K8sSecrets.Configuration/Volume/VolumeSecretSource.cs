@@ -7,6 +7,7 @@ internal sealed class VolumeSecretSource : SecretSource
 {
     private readonly VolumeSecretOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private VolumeWatcher? _watcher;
     private string? _cleanGeneration;
     private bool _isKubelet;
@@ -16,6 +17,7 @@ internal sealed class VolumeSecretSource : SecretSource
     {
         _options = options;
         _logger = context.LoggerFactory.CreateLogger<VolumeSecretSource>();
+        _time = context.TimeProvider;
     }
 
     public override TimeSpan? PollInterval => _watcher is { IsWatching: false } ? _options.PollingInterval : null;
@@ -25,10 +27,11 @@ internal sealed class VolumeSecretSource : SecretSource
     public override ValueTask<SecretSnapshot?> LoadAsync(bool force, CancellationToken cancellationToken)
     {
         _watcher?.EnsureWatching(recursive: !_isKubelet);
+        var mark = _watcher?.BeginRead(plain: !_isKubelet);
         VolumeRead read;
         try
         {
-            read = VolumeReader.Read(Name, Options, force ? null : _cleanGeneration);
+            read = VolumeReader.Read(Name, _options, force ? null : _cleanGeneration);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -44,14 +47,19 @@ internal sealed class VolumeSecretSource : SecretSource
 
         _isKubelet = read.Generation is not null;
         _cleanGeneration = read.Snapshot is { Failures.Count: > 0 } ? null : read.Generation;
-        return ValueTask.FromResult(read.Snapshot);
+
+        // A plain folder that changed while it was read may hold a half-written file: keep the
+        // published values (null = unchanged); the watcher has asked for another read after Debounce.
+        return mark is { } started && _watcher!.DiscardRead(started, read)
+            ? ValueTask.FromResult<SecretSnapshot?>(null)
+            : ValueTask.FromResult(read.Snapshot);
     }
 
     public override void StartWatching(Action requestRefresh)
     {
         if (_options.ReloadOnChange)
         {
-            _watcher = new VolumeWatcher(Name, _options, requestRefresh, _logger);
+            _watcher = new VolumeWatcher(Name, _options, requestRefresh, _logger, _time);
             _watcher.EnsureWatching(recursive: !_isKubelet);
 
             // A change between the first read and the start of watching would go unseen: check once more.
