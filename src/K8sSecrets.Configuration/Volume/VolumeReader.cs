@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Enumeration;
 
 namespace K8sSecrets.Configuration;
 
@@ -11,22 +10,17 @@ namespace K8sSecrets.Configuration;
 internal static class VolumeReader
 {
     public const string DataLink = "..data";
-    private const int MaxSwapRetries = 5;
-    private const int MaxDepth = 16;
 
-    private static readonly EnumerationOptions s_listing = new()
-    {
-        AttributesToSkip = 0,
-        IgnoreInaccessible = false,
-        RecurseSubdirectories = false,
-        ReturnSpecialDirectories = false,
-    };
+    /// <summary>The most entries (files and folders) one read of a volume lists, by default.</summary>
+    public const int MaxEntries = 10_000;
+
+    private const int MaxSwapRetries = 5;
 
     /// <summary>
     /// Reads the volume. For a kubelet volume whose generation is <paramref name="knownGeneration"/>,
     /// nothing is read and the snapshot is <see langword="null"/>.
     /// </summary>
-    public static VolumeRead Read(string root, SecretSourceOptions options, string? knownGeneration)
+    public static VolumeRead Read(string root, VolumeSecretOptions options, string? knownGeneration)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -35,7 +29,7 @@ internal static class VolumeReader
             if (generation is null)
             {
                 var plain = new SecretSnapshot(options);
-                ReadFolder(root, string.Empty, realRoot, plain, kubelet: false, depth: 0);
+                ReadFiles(new VolumeWalk(root, root, realRoot, Kubelet: false, options.MaxEntries), plain, options);
                 return new VolumeRead(plain, null);
             }
 
@@ -44,18 +38,11 @@ internal static class VolumeReader
                 return new VolumeRead(null, generation);
             }
 
-            var folder = Path.GetFullPath(generation, root);
-            if (!string.Equals(Path.GetDirectoryName(folder), Path.TrimEndingDirectorySeparator(root), StringComparison.Ordinal))
-            {
-                throw new SecretSourceException(
-                    $"The kubelet link '{Path.Join(root, DataLink)}' points outside the mount '{root}', so the volume is not read. Check what writes this folder.")
-                { IsTransient = false };
-            }
-
-            var snapshot = new SecretSnapshot(options) { Version = Path.GetFileName(folder) };
+            var snapshot = new SecretSnapshot(options) { Version = Path.GetFileName(generation) };
             try
             {
-                ReadFolder(folder, string.Empty, realRoot, snapshot, kubelet: true, depth: 0);
+                var folder = GenerationFolder(root, realRoot, generation);
+                ReadFiles(new VolumeWalk(root, folder, realRoot, Kubelet: true, options.MaxEntries), snapshot, options);
                 if (ReadDataLink(root) == generation)
                 {
                     return new VolumeRead(snapshot, generation);
@@ -74,55 +61,78 @@ internal static class VolumeReader
         }
     }
 
+    /// <summary>
+    /// A cheap summary of a plain folder (the names, sizes and modification times of what a read
+    /// would see), compared before and after a read to notice a write that ran during it; 0 for a
+    /// kubelet volume or a folder that cannot be listed.
+    /// </summary>
+    public static int Fingerprint(string root, int maxEntries)
+    {
+        try
+        {
+            var realRoot = Directory.Exists(root) ? PathResolver.RealPath(root) : null;
+            if (realRoot is null || ReadDataLink(root) is not null)
+            {
+                return 0;
+            }
+
+            var hash = default(HashCode);
+            foreach (var item in new VolumeWalk(root, root, realRoot, Kubelet: false, maxEntries))
+            {
+                hash.Add(item.Name, StringComparer.Ordinal);
+                if (item.Refusal is null)
+                {
+                    var info = new FileInfo(item.Path);
+                    hash.Add(info.Exists ? info.Length : -1);
+                    hash.Add(info.Exists ? info.LastWriteTimeUtc.Ticks : 0);
+                }
+            }
+
+            return hash.ToHashCode();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SecretSourceException)
+        {
+            return 0; // the read itself reports what is wrong
+        }
+    }
+
     public static SecretSourceException Missing(string root) => new(
         $"The secrets volume folder '{root}' does not exist. Mount the Secret volume at this path, or mark the source optional to start empty and load it when it appears.");
 
     private static string? ReadDataLink(string root) => new FileInfo(Path.Join(root, DataLink)).LinkTarget;
 
-    private static void ReadFolder(string folder, string prefix, string realRoot, SecretSnapshot snapshot, bool kubelet, int depth)
+    /// <summary>
+    /// The folder <c>..data</c> names, once its real path (every link resolved) is known to be a
+    /// <c>..</c> folder directly inside the real mount root: <c>..data -&gt; ..gen -&gt; /elsewhere</c> is refused.
+    /// </summary>
+    private static string GenerationFolder(string root, string realRoot, string generation)
     {
-        var entries = new FileSystemEnumerable<Entry>(
-            folder,
-            static (ref FileSystemEntry e) => new Entry(e.FileName.ToString(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0),
-            s_listing);
-        foreach (var entry in entries)
+        var folder = Path.GetFullPath(generation, root);
+        var real = PathResolver.RealPath(folder) ?? throw new DirectoryNotFoundException($"The generation folder '{folder}' is gone.");
+        if (!string.Equals(Path.GetDirectoryName(real), Path.TrimEndingDirectorySeparator(realRoot), StringComparison.Ordinal)
+            || !Path.GetFileName(real).StartsWith("..", StringComparison.Ordinal)
+            || !Directory.Exists(real))
         {
-            if (entry.Name.StartsWith("..", StringComparison.Ordinal))
-            {
-                continue; // kubelet internals (..data, ..data_tmp, ..<timestamp>) are never keys
-            }
+            throw new SecretSourceException(
+                $"The kubelet link '{Path.Join(root, DataLink)}' leads to '{real}', outside the mount '{root}' (a generation must be a '..' folder directly inside it), so the volume is not read. Check what writes this folder.")
+            { IsTransient = false };
+        }
 
-            var path = Path.Join(folder, entry.Name);
-            var name = prefix.Length == 0 ? entry.Name : string.Concat(prefix, "/", entry.Name);
-            var isDirectory = entry.IsDirectory;
-            if (entry.IsLink)
-            {
-                var target = PathResolver.RealPath(path);
-                if (target is null)
-                {
-                    continue; // a dangling link is an absent key (kubelet removes links after the swap)
-                }
+        return folder;
+    }
 
-                if (!PathResolver.IsInside(target, realRoot))
-                {
-                    snapshot.AddFailure(name, $"the symbolic link '{path}' resolves outside the mount '{realRoot}' and is refused");
-                    continue;
-                }
-
-                isDirectory = Directory.Exists(target);
-            }
-
-            if (!isDirectory)
+    private static void ReadFiles(VolumeWalk walk, SecretSnapshot snapshot, VolumeSecretOptions options)
+    {
+        foreach (var item in walk)
+        {
+            if (item.Refusal is { } refusal)
             {
-                ReadFile(path, name, snapshot, kubelet);
-            }
-            else if (depth < MaxDepth)
-            {
-                ReadFolder(path, name, realRoot, snapshot, kubelet, depth + 1);
+                snapshot.AddFailure(item.Name, refusal);
             }
             else
             {
-                snapshot.AddFailure(name, $"the folder '{path}' is nested deeper than {MaxDepth} levels and is not read");
+                options.BeforeFileRead?.Invoke(item.Path);
+                ReadFile(item.Path, item.Name, snapshot, walk.Kubelet);
             }
         }
     }
@@ -131,7 +141,13 @@ internal static class VolumeReader
     {
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var handle = UnixFiles.OpenRegular(path, out var refusal);
+            if (handle is null)
+            {
+                snapshot.AddFailure(name, $"the file '{path}' {refusal}");
+                return;
+            }
+
             var length = RandomAccess.GetLength(handle);
             if (length > SecretSnapshot.MaxValueBytes)
             {
@@ -164,8 +180,6 @@ internal static class VolumeReader
             snapshot.AddFailure(name, $"the file '{path}' could not be read: {ex.Message}");
         }
     }
-
-    private readonly record struct Entry(string Name, bool IsDirectory, bool IsLink);
 }
 
 /// <summary>The result of one read: the snapshot (null when unchanged) and the kubelet generation, if any.</summary>

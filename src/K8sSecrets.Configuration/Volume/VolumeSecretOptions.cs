@@ -17,7 +17,9 @@ public sealed class VolumeSecretOptions : SecretSourceOptions
 
     /// <summary>
     /// Gets or sets how often the folder is checked when file notifications are off or unavailable,
-    /// and while the folder is missing. A check of a kubelet volume reads one symbolic link.
+    /// and while the folder is missing. A check of a kubelet volume reads one symbolic link. While
+    /// watching, it is also how often the folder's real path and inode are compared with the watched
+    /// one, so that a folder swapped by a rename or a repointed root link is watched and read anew.
     /// </summary>
     /// <value>The default is 2 seconds.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -25,13 +27,20 @@ public sealed class VolumeSecretOptions : SecretSourceOptions
     /// <summary>
     /// Gets or sets how long a plain folder (one not written by the kubelet) must stay quiet after
     /// a change before it is read, so that a half-written file is not published. A kubelet
-    /// volume's swap is atomic and is read at once.
+    /// volume's swap is atomic and is read at once. A read of a plain folder during which the folder
+    /// changed is discarded and repeated after this quiet time.
     /// </summary>
     /// <value>The default is 250 milliseconds.</value>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Creates the file watcher; a test seam for watchers that cannot start or that fail.</summary>
     internal Func<string, FileSystemWatcher>? WatcherFactory { get; set; }
+
+    /// <summary>The most entries (files and folders) one read lists; a test seam, so a test need not create ten thousand files.</summary>
+    internal int MaxEntries { get; set; } = VolumeReader.MaxEntries;
+
+    /// <summary>Runs before each file of the volume is opened; a test seam for writers that race a read.</summary>
+    internal Action<string>? BeforeFileRead { get; set; }
 
     internal void CheckSettings()
     {

@@ -7,6 +7,7 @@ internal sealed class VolumeSecretSource : SecretSource
 {
     private readonly VolumeSecretOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private VolumeWatcher? _watcher;
     private string? _cleanGeneration;
     private bool _isKubelet;
@@ -16,6 +17,7 @@ internal sealed class VolumeSecretSource : SecretSource
     {
         _options = options;
         _logger = context.LoggerFactory.CreateLogger<VolumeSecretSource>();
+        _time = context.TimeProvider;
     }
 
     /// <summary>Gets the poll interval while the folder is not watched (notifications off, unavailable, or not started yet), else <see langword="null"/>.</summary>
@@ -24,10 +26,11 @@ internal sealed class VolumeSecretSource : SecretSource
     public override ValueTask<SecretLoadResult> LoadAsync(SecretLoadContext context, CancellationToken cancellationToken)
     {
         _watcher?.EnsureWatching(recursive: !_isKubelet);
+        var mark = _watcher?.BeginRead(plain: !_isKubelet);
         VolumeRead read;
         try
         {
-            read = VolumeReader.Read(Name, Options, context.ReadAll ? null : _cleanGeneration);
+            read = VolumeReader.Read(Name, _options, context.ReadAll ? null : _cleanGeneration);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -43,9 +46,14 @@ internal sealed class VolumeSecretSource : SecretSource
 
         _isKubelet = read.Generation is not null;
         _cleanGeneration = read.Snapshot is { Failures.Count: > 0 } ? null : read.Generation;
-        var result = read.Snapshot is { } snapshot
-            ? (PollInterval is { } poll ? SecretLoadResult.Read(snapshot, poll) : SecretLoadResult.Read(snapshot))
-            : (PollInterval is { } wait ? SecretLoadResult.Unchanged(wait) : SecretLoadResult.Unchanged());
+
+        // A plain folder that changed while it was read may hold a half-written file: keep the
+        // published values (unchanged); the watcher has asked for another read after Debounce.
+        var snapshot = mark is { } started && _watcher!.DiscardRead(started, read) ? null : read.Snapshot;
+        var poll = PollInterval;
+        var result = snapshot is not null
+            ? (poll is { } p ? SecretLoadResult.Read(snapshot, p) : SecretLoadResult.Read(snapshot))
+            : (poll is { } w ? SecretLoadResult.Unchanged(w) : SecretLoadResult.Unchanged());
         return ValueTask.FromResult(result);
     }
 
@@ -55,7 +63,7 @@ internal sealed class VolumeSecretSource : SecretSource
         {
             // A kubelet swap is atomic and read at once; a plain folder is read once it has been quiet.
             void Changed() => signals.RequestRefresh(_isKubelet ? TimeSpan.Zero : _options.Debounce);
-            _watcher = new VolumeWatcher(Name, _options, Changed, _logger);
+            _watcher = new VolumeWatcher(Name, _options, Changed, _logger, _time);
             _watcher.EnsureWatching(recursive: !_isKubelet);
 
             // A change between the first read and the start of watching would go unseen: check once more.

@@ -5,14 +5,39 @@ namespace K8sSecrets.Configuration;
 /// <summary>
 /// Watches a mount folder itself, where the kubelet's rename of <c>..data_tmp</c> over
 /// <c>..data</c> is an event. When notifications cannot start or fail, <see cref="IsWatching"/>
-/// turns false and the source polls; every later read tries to watch again.
+/// turns false and the source polls; every later read tries to watch again. A watcher follows one
+/// folder, not a path: every <see cref="VolumeSecretOptions.PollInterval"/> and at every read the
+/// path's <see cref="RootIdentity"/> is compared with the watched one, and a replaced folder is
+/// watched anew and read. It also tells the source when a plain folder changed during a read.
 /// </summary>
-internal sealed partial class VolumeWatcher(string root, VolumeSecretOptions options, Action changed, ILogger logger) : IDisposable
+internal sealed partial class VolumeWatcher : IDisposable
 {
+    private const int MaxDiscardedReads = 5;
+
     private readonly Lock _lock = new();
+    private readonly string _root;
+    private readonly VolumeSecretOptions _options;
+    private readonly Action _changed;
+    private readonly ILogger _logger;
+    private readonly ITimer? _rootCheck;
     private FileSystemWatcher? _watcher;
+    private RootIdentity? _watched;
+    private long _changes;
+    private int _discardedReads;
     private bool _fallbackLogged;
     private bool _disposed;
+
+    public VolumeWatcher(string root, VolumeSecretOptions options, Action changed, ILogger logger, TimeProvider time)
+    {
+        _root = root;
+        _options = options;
+        _changed = changed;
+        _logger = logger;
+        if (options.UseFileWatcher)
+        {
+            _rootCheck = time.CreateTimer(static state => ((VolumeWatcher)state!).CheckRoot(), this, options.PollInterval, options.PollInterval);
+        }
+    }
 
     public bool IsWatching
     {
@@ -25,28 +50,28 @@ internal sealed partial class VolumeWatcher(string root, VolumeSecretOptions opt
         }
     }
 
-    /// <summary>Starts watching if possible; drops a watcher whose folder has gone.</summary>
+    /// <summary>Starts watching if possible; drops a watcher whose folder has gone or was replaced.</summary>
     public void EnsureWatching(bool recursive)
     {
         lock (_lock)
         {
-            if (_disposed || !options.UseFileWatcher)
+            if (_disposed || !_options.UseFileWatcher)
             {
                 return;
             }
 
-            var exists = Directory.Exists(root);
+            var current = RootIdentity.Of(_root);
             if (_watcher is not null)
             {
-                if (!exists)
+                if (current == _watched)
                 {
-                    Drop();
+                    return;
                 }
 
-                return;
+                DropReplaced(current);
             }
 
-            if (!exists)
+            if (current is null)
             {
                 return;
             }
@@ -54,7 +79,7 @@ internal sealed partial class VolumeWatcher(string root, VolumeSecretOptions opt
             FileSystemWatcher? watcher = null;
             try
             {
-                watcher = options.WatcherFactory?.Invoke(root) ?? new FileSystemWatcher(root);
+                watcher = _options.WatcherFactory?.Invoke(_root) ?? new FileSystemWatcher(_root);
                 watcher.IncludeSubdirectories = recursive;
                 watcher.NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.Attributes;
                 watcher.Created += OnChanged;
@@ -64,6 +89,7 @@ internal sealed partial class VolumeWatcher(string root, VolumeSecretOptions opt
                 watcher.Error += OnError;
                 watcher.EnableRaisingEvents = true;
                 _watcher = watcher;
+                _watched = current; // taken before the watcher started: a swap in between is seen at the next check
                 _fallbackLogged = false;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
@@ -72,14 +98,47 @@ internal sealed partial class VolumeWatcher(string root, VolumeSecretOptions opt
                 if (!_fallbackLogged)
                 {
                     _fallbackLogged = true;
-                    Log.WatcherUnavailable(logger, root, ex.Message, options.PollInterval);
+                    Log.WatcherUnavailable(_logger, _root, ex.Message, _options.PollInterval);
                 }
             }
         }
     }
 
+    /// <summary>Marks the start of a read: the events seen so far and, for a plain folder, its fingerprint.</summary>
+    public ReadMark BeginRead(bool plain) => new(Interlocked.Read(ref _changes), plain ? VolumeReader.Fingerprint(_root, _options.MaxEntries) : 0);
+
+    /// <summary>
+    /// Whether a read of a plain folder must be discarded because the folder changed while it ran
+    /// (a write that began during the read may be half done). The engine is asked to read again,
+    /// after the quiet time. After <see cref="MaxDiscardedReads"/> discards in a row the read is kept,
+    /// so a folder that never stays quiet still publishes.
+    /// </summary>
+    public bool DiscardRead(ReadMark mark, VolumeRead read)
+    {
+        if (read.Generation is not null || read.Snapshot is null)
+        {
+            return false;
+        }
+
+        var changed = Interlocked.Read(ref _changes) != mark.Changes || VolumeReader.Fingerprint(_root, _options.MaxEntries) != mark.Fingerprint;
+        if (!changed || Interlocked.Increment(ref _discardedReads) > MaxDiscardedReads)
+        {
+            if (changed)
+            {
+                Log.NeverQuiet(_logger, _root, MaxDiscardedReads);
+            }
+
+            Volatile.Write(ref _discardedReads, 0);
+            return false;
+        }
+
+        _changed();
+        return true;
+    }
+
     public void Dispose()
     {
+        _rootCheck?.Dispose();
         lock (_lock)
         {
             _disposed = true;
@@ -87,10 +146,46 @@ internal sealed partial class VolumeWatcher(string root, VolumeSecretOptions opt
         }
     }
 
-    private void OnChanged(object sender, FileSystemEventArgs e) => changed();
+    private void CheckRoot()
+    {
+        lock (_lock)
+        {
+            if (_disposed || _watcher is null)
+            {
+                return; // while polling, every poll reads through the path anyway
+            }
+
+            var current = RootIdentity.Of(_root);
+            if (current == _watched)
+            {
+                return;
+            }
+
+            DropReplaced(current);
+        }
+
+        _changed(); // the read that follows watches the folder now at the path
+    }
+
+    private void DropReplaced(RootIdentity? current)
+    {
+        if (current is { } replacement)
+        {
+            Log.RootReplaced(_logger, _root, _watched?.RealPath ?? _root, replacement.RealPath);
+        }
+
+        Drop();
+    }
+
+    private void OnChanged(object sender, FileSystemEventArgs e)
+    {
+        Interlocked.Increment(ref _changes);
+        _changed();
+    }
 
     private void OnError(object sender, ErrorEventArgs e)
     {
+        Interlocked.Increment(ref _changes);
         lock (_lock)
         {
             if (ReferenceEquals(sender, _watcher))
@@ -99,15 +194,19 @@ internal sealed partial class VolumeWatcher(string root, VolumeSecretOptions opt
             }
         }
 
-        Log.WatcherFailed(logger, root, e.GetException().GetType().Name, options.PollInterval);
-        changed();
+        Log.WatcherFailed(_logger, _root, e.GetException().GetType().Name, _options.PollInterval);
+        _changed();
     }
 
     private void Drop()
     {
         _watcher?.Dispose();
         _watcher = null;
+        _watched = null;
     }
+
+    /// <summary>What a read started from: the watcher's event count and the plain folder's fingerprint.</summary>
+    internal readonly record struct ReadMark(long Changes, int Fingerprint);
 
     private static partial class Log
     {
@@ -116,5 +215,11 @@ internal sealed partial class VolumeWatcher(string root, VolumeSecretOptions opt
 
         [LoggerMessage(102, LogLevel.Warning, "Watching the secrets volume '{Root}' failed ({Reason}); polling it every {Interval} until watching works again.", EventName = "WatcherFailed")]
         public static partial void WatcherFailed(ILogger logger, string root, string reason, TimeSpan interval);
+
+        [LoggerMessage(103, LogLevel.Information, "The secrets volume folder '{Root}' was replaced (it led to '{Old}', now to '{New}'); watching and reading the new one.", EventName = "RootReplaced")]
+        public static partial void RootReplaced(ILogger logger, string root, string old, string @new);
+
+        [LoggerMessage(104, LogLevel.Warning, "The secrets folder '{Root}' changed during {Reads} reads in a row; publishing the last read although a file may have been mid-write.", EventName = "NeverQuiet")]
+        public static partial void NeverQuiet(ILogger logger, string root, int reads);
     }
 }
