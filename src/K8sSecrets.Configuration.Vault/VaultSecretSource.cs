@@ -228,7 +228,10 @@ internal sealed partial class VaultSecretSource : SecretSource
             }
         }
 
-        SetEntries(path, SecretJson.Flatten(fields, prefix), version);
+        List<KeyValuePair<string, string?>> entries = _options.RawFields
+            ? [new(path.FailureName, fields.GetRawText())]
+            : SecretJson.Flatten(fields, prefix);
+        SetEntries(path, entries, version);
         path.Failure = null;
         path.TransientFailures = 0;
         if (envelope.LeaseId is { Length: > 0 } leaseId && envelope.LeaseDuration > 0)

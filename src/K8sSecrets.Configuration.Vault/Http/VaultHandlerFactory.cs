@@ -19,9 +19,9 @@ internal static class VaultHandlerFactory
             AllowAutoRedirect = false,
         };
 
-        if (!string.IsNullOrEmpty(options.CaCertificatePath))
+        if (!string.IsNullOrEmpty(options.CaCertificatePem) || !string.IsNullOrEmpty(options.CaCertificatePath))
         {
-            var roots = LoadBundle(options.CaCertificatePath);
+            var roots = options.CaCertificatePem is { Length: > 0 } pem ? LoadInlineBundle(pem) : LoadBundle(options.CaCertificatePath!);
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                 Validate(certificate, errors, roots);
         }
@@ -55,6 +55,26 @@ internal static class VaultHandlerFactory
         if (roots.Count == 0)
         {
             throw new SecretSourceException($"The Vault CA bundle '{path}' holds no PEM certificate.") { IsTransient = false };
+        }
+
+        return roots;
+    }
+
+    private static X509Certificate2Collection LoadInlineBundle(string pem)
+    {
+        var roots = new X509Certificate2Collection();
+        try
+        {
+            roots.ImportFromPem(pem);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            throw new SecretSourceException($"The Vault CA bundle given inline could not be read as PEM certificates ({ex.GetType().Name}).", ex) { IsTransient = false };
+        }
+
+        if (roots.Count == 0)
+        {
+            throw new SecretSourceException("The Vault CA bundle given inline holds no PEM certificate.") { IsTransient = false };
         }
 
         return roots;
