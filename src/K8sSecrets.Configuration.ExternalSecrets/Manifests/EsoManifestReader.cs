@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using K8sSecrets.Configuration.ExternalSecrets.Rules;
 
 namespace K8sSecrets.Configuration.ExternalSecrets.Manifests;
 
 /// <summary>Reads an External Secrets Operator <c>ExternalSecret</c> (<c>external-secrets.io/v1</c>, <c>v1beta1</c>).</summary>
-internal static partial class EsoManifestReader
+internal static class EsoManifestReader
 {
     private static readonly string[] s_top = ["apiVersion", "kind", "metadata", "spec", "status"];
     private static readonly string[] s_spec = ["secretStoreRef", "target", "refreshPolicy", "refreshInterval", "data", "dataFrom"];
@@ -54,13 +53,13 @@ internal static partial class EsoManifestReader
         var dataFrom = new List<PlanItem>();
         foreach (var item in spec.Items("dataFrom"))
         {
-            item.AllowOnly(["extract", "rewrite", "find", "sourceRef"], s_dataFromUnsupported);
+            item.AllowOnly(["extract", "rewrite"], s_dataFromUnsupported);
             if (item.Items("rewrite").Count > 0)
             {
                 throw item.FailAt("rewrite", "rewriting keys (regexp, transform, merge) is not supported; the keys are the store's top-level fields, converted as conversionStrategy Default does.");
             }
 
-            var extract = item.Child("extract") ?? throw item.Fail("needs extract (find and generators are not supported).");
+            var extract = item.Child("extract") ?? throw item.Fail("needs extract.");
             dataFrom.Add(ReadRef(extract, refs, PlanItemKind.Extract, secretKey: null));
         }
 
