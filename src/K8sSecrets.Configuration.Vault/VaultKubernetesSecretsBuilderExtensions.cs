@@ -1,6 +1,5 @@
 using K8sSecrets.Configuration;
 using K8sSecrets.Configuration.Vault;
-using K8sSecrets.Configuration.Vault.Http;
 
 namespace Microsoft.Extensions.Configuration;
 
@@ -25,31 +24,6 @@ public static class VaultKubernetesSecretsBuilderExtensions
         var options = new VaultSecretOptions();
         configure(options);
         options.CheckSettings();
-        return builder.AddSource(context => Create(options, context));
-    }
-
-    private static VaultSecretSource Create(VaultSecretOptions options, SecretSourceContext context)
-    {
-        var address = options.Address ?? AddressFromEnvironment()
-            ?? throw new SecretSourceException("No Vault address: set VaultSecretOptions.Address or the VAULT_ADDR environment variable.") { IsTransient = false };
-        var auth = options.Auth ?? TokenAuth.FromEnvironment()
-            ?? throw new SecretSourceException(
-                "No Vault auth method: call UseKubernetesAuth, UseAppRole, UseToken or UseTokenFile, or set the VAULT_TOKEN environment variable.")
-            { IsTransient = false };
-        var vaultNamespace = options.Namespace ?? Environment.GetEnvironmentVariable("VAULT_NAMESPACE");
-        if (options.Address is null && VaultAddress.Problem(address, options.AllowInsecureHttp) is { } problem)
-        {
-            throw new SecretSourceException($"The VAULT_ADDR environment variable {problem}.") { IsTransient = false };
-        }
-
-        var api = new VaultHttpApi(options, address, vaultNamespace, context.TimeProvider);
-        var name = $"{VaultAddress.Describe(address)} {string.Join(",", options.Secrets.Select(static s => s.Path))}";
-        return new VaultSecretSource(name, options, auth, api, context);
-    }
-
-    private static Uri? AddressFromEnvironment()
-    {
-        var value = Environment.GetEnvironmentVariable("VAULT_ADDR");
-        return Uri.TryCreate(value, UriKind.Absolute, out var address) ? address : null;
+        return builder.AddSource(context => VaultSourceFactory.Create(options, context));
     }
 }

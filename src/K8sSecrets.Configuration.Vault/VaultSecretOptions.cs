@@ -81,6 +81,16 @@ public sealed class VaultSecretOptions : SecretSourceOptions
 
     internal VaultAuthMethod? Auth { get; private set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether each path gives one entry, named by its section, that
+    /// holds the path's fields as the JSON text Vault sent, instead of one entry per flattened field.
+    /// The ExternalSecrets package reads this way and applies the controller's key rules itself.
+    /// </summary>
+    internal bool RawFields { get; set; }
+
+    /// <summary>Gets or sets PEM certificate authorities given inline (an ExternalSecret store's <c>caBundle</c>); used like <see cref="CaCertificatePath"/>.</summary>
+    internal string? CaCertificatePem { get; set; }
+
     internal IReadOnlyList<VaultSecretPath> Secrets => _secrets;
 
     internal IReadOnlyDictionary<string, int> KvVersions => _kvVersions;

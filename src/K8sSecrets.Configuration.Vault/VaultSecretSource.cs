@@ -228,7 +228,10 @@ internal sealed partial class VaultSecretSource : SecretSource
         }
 
         var skipped = new List<string>();
-        SetEntries(path, SecretJson.Flatten(fields, prefix, skipped), version);
+        List<KeyValuePair<string, string?>> entries = _options.RawFields
+            ? [new(path.FailureName, fields.GetRawText())]
+            : SecretJson.Flatten(fields, prefix, skipped);
+        SetEntries(path, entries, version);
         var where = skipped.Count == 0 ? null : string.Join(", ", skipped.Distinct(StringComparer.Ordinal).Select(static s => s.Length == 0 ? "the top level" : $"'{s}'"));
         if (where is not null && !string.Equals(where, path.SkippedFields, StringComparison.Ordinal))
         {

@@ -66,7 +66,25 @@ internal sealed class VaultHttpApi : IVaultApi
             }
         }
 
-        return SecretStoreHttp.CreateHandler(options.CaCertificatePath, client);
+        return options.CaCertificatePem is { Length: > 0 } pem
+            ? SecretStoreHttp.CreateHandler(InlineRoots(pem), client)
+            : SecretStoreHttp.CreateHandler(options.CaCertificatePath, client);
+    }
+
+    /// <summary>A CA bundle given inline (an ExternalSecret store's <c>caBundle</c>).</summary>
+    private static X509Certificate2Collection InlineRoots(string pem)
+    {
+        var roots = new X509Certificate2Collection();
+        try
+        {
+            roots.ImportFromPem(pem);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new SecretSourceException($"The Vault CA bundle given inline could not be read as PEM certificates ({ex.GetType().Name}).") { IsTransient = false };
+        }
+
+        return roots.Count > 0 ? roots : throw new SecretSourceException("The Vault CA bundle given inline holds no PEM certificate.") { IsTransient = false };
     }
 
     private static string PathOnly(string path)

@@ -32,8 +32,16 @@ public static partial class SecretStoreHttp
     /// <returns>A new handler; the caller disposes it (usually through its <see cref="HttpClient"/>).</returns>
     /// <exception cref="SecretSourceException">The CA bundle cannot be read or holds no certificate.</exception>
     public static SocketsHttpHandler CreateHandler(string? caBundlePath, X509Certificate2? clientCertificate)
+        => CreateHandler(string.IsNullOrEmpty(caBundlePath) ? null : LoadCaBundle(caBundlePath), clientCertificate);
+
+    /// <summary>Creates the handler of a store's <see cref="HttpClient"/>, trusting the given roots (for a bundle that is not a file, such as one inlined in a manifest).</summary>
+    /// <param name="trustedRoots">The certificate authorities to trust instead of the system's, or
+    /// <see langword="null"/> (or empty) for the system's trust store.</param>
+    /// <param name="clientCertificate">A certificate with its private key for mutual TLS, or <see langword="null"/>.</param>
+    /// <returns>A new handler; the caller disposes it.</returns>
+    public static SocketsHttpHandler CreateHandler(X509Certificate2Collection? trustedRoots, X509Certificate2? clientCertificate)
     {
-        var roots = string.IsNullOrEmpty(caBundlePath) ? null : LoadCaBundle(caBundlePath);
+        var roots = trustedRoots is { Count: > 0 } ? trustedRoots : null;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,

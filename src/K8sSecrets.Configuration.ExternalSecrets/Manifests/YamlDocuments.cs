@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Text.Json;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace K8sSecrets.Configuration.ExternalSecrets.Manifests;
+
+/// <summary>
+/// Reads a multi-document YAML file into JSON documents: mappings become objects, sequences
+/// arrays, <c>null</c>/<c>~</c>/empty plain scalars <c>null</c>, and every other scalar a string with
+/// its YAML text, so that readers decide what a field means (<c>2</c> and <c>"2"</c> read the same).
+/// </summary>
+internal static class YamlDocuments
+{
+    private const int MaxDepth = 64;
+    private const long MaxFileBytes = 4 * 1024 * 1024;
+
+    public static List<ManifestDocument> Load(string file)
+    {
+        string text;
+        try
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists)
+            {
+                throw ManifestErrors.File($"'{file}'", $"the file does not exist (looked at '{info.FullName}').");
+            }
+
+            if (info.Length > MaxFileBytes)
+            {
+                throw ManifestErrors.File($"'{file}'", $"the file is {info.Length} bytes, over the 4 MiB a manifest may have.");
+            }
+
+            text = System.IO.File.ReadAllText(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw ManifestErrors.File($"'{file}'", $"the file cannot be read ({ex.GetType().Name}).");
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw ManifestErrors.File($"'{file}'", $"invalid YAML at line {ex.Start.Line}, column {ex.Start.Column}.");
+        }
+
+        var documents = new List<ManifestDocument>();
+        for (var i = 0; i < stream.Documents.Count; i++)
+        {
+            var root = stream.Documents[i].RootNode;
+            if (root is YamlScalarNode { Value: null or "" })
+            {
+                continue;
+            }
+
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                Write(writer, root, 0, $"'{file}' (document {i + 1})");
+            }
+
+            using var json = JsonDocument.Parse(buffer.WrittenMemory);
+            documents.Add(new ManifestDocument(file, i, json.RootElement.Clone()));
+        }
+
+        return documents;
+    }
+
+    private static void Write(Utf8JsonWriter writer, YamlNode node, int depth, string where)
+    {
+        if (depth > MaxDepth)
+        {
+            throw ManifestErrors.File(where, $"nesting deeper than {MaxDepth} levels (or a recursive alias).");
+        }
+
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                writer.WriteStartObject();
+                foreach (var (key, value) in mapping.Children)
+                {
+                    if (key is not YamlScalarNode { Value: { } name })
+                    {
+                        throw ManifestErrors.File(where, $"a mapping key at line {key.Start.Line} is not a plain name.");
+                    }
+
+                    writer.WritePropertyName(name);
+                    Write(writer, value, depth + 1, where);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case YamlSequenceNode sequence:
+                writer.WriteStartArray();
+                foreach (var item in sequence.Children)
+                {
+                    Write(writer, item, depth + 1, where);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case YamlScalarNode scalar:
+                if (scalar.Style == ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL")
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteStringValue(scalar.Value ?? string.Empty);
+                }
+
+                break;
+            default:
+                throw ManifestErrors.File(where, $"unsupported YAML node at line {node.Start.Line}.");
+        }
+    }
+}
