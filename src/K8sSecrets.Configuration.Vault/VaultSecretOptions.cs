@@ -100,10 +100,21 @@ public sealed class VaultSecretOptions : SecretSourceOptions
     /// token file is read again at every login, since Kubernetes rotates it.
     /// </summary>
     /// <param name="role">The Vault role bound to the pod's service account.</param>
-    /// <param name="mountPath">Where the auth method is mounted; the default is <c>kubernetes</c>.</param>
-    /// <param name="jwtPath">The service-account token file; the default is <see cref="DefaultServiceAccountTokenPath"/>.</param>
     /// <returns>These options.</returns>
-    public VaultSecretOptions UseKubernetesAuth(string role, string mountPath = "kubernetes", string jwtPath = DefaultServiceAccountTokenPath)
+    public VaultSecretOptions UseKubernetesAuth(string role) => UseKubernetesAuth(role, "kubernetes", DefaultServiceAccountTokenPath);
+
+    /// <summary>Logs in with Vault's Kubernetes auth method mounted at <paramref name="mountPath"/>.</summary>
+    /// <param name="role">The Vault role bound to the pod's service account.</param>
+    /// <param name="mountPath">Where the auth method is mounted, for example <c>kubernetes</c>.</param>
+    /// <returns>These options.</returns>
+    public VaultSecretOptions UseKubernetesAuth(string role, string mountPath) => UseKubernetesAuth(role, mountPath, DefaultServiceAccountTokenPath);
+
+    /// <summary>Logs in with Vault's Kubernetes auth method, sending the token read from <paramref name="jwtPath"/>.</summary>
+    /// <param name="role">The Vault role bound to the pod's service account.</param>
+    /// <param name="mountPath">Where the auth method is mounted, for example <c>kubernetes</c>.</param>
+    /// <param name="jwtPath">The service-account token file, for example <see cref="DefaultServiceAccountTokenPath"/>.</param>
+    /// <returns>These options.</returns>
+    public VaultSecretOptions UseKubernetesAuth(string role, string mountPath, string jwtPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(role);
         ArgumentException.ThrowIfNullOrWhiteSpace(mountPath);
@@ -117,11 +128,24 @@ public sealed class VaultSecretOptions : SecretSourceOptions
     /// is unwrapped once, at the first login, and the wrapping token is never used again.
     /// </summary>
     /// <param name="roleId">The role's <c>role_id</c>.</param>
+    /// <param name="secretId">The <c>secret_id</c>.</param>
+    /// <returns>These options.</returns>
+    public VaultSecretOptions UseAppRole(string roleId, string secretId) => UseAppRole(roleId, secretId, wrapped: false, "approle");
+
+    /// <summary>Logs in with Vault's AppRole auth method mounted at <c>approle</c>.</summary>
+    /// <param name="roleId">The role's <c>role_id</c>.</param>
     /// <param name="secretId">The <c>secret_id</c>, or the wrapping token that holds it when <paramref name="wrapped"/> is set.</param>
     /// <param name="wrapped"><see langword="true"/> when <paramref name="secretId"/> is a response-wrapping token.</param>
-    /// <param name="mountPath">Where the auth method is mounted; the default is <c>approle</c>.</param>
     /// <returns>These options.</returns>
-    public VaultSecretOptions UseAppRole(string roleId, string secretId, bool wrapped = false, string mountPath = "approle")
+    public VaultSecretOptions UseAppRole(string roleId, string secretId, bool wrapped) => UseAppRole(roleId, secretId, wrapped, "approle");
+
+    /// <summary>Logs in with Vault's AppRole auth method mounted at <paramref name="mountPath"/>.</summary>
+    /// <param name="roleId">The role's <c>role_id</c>.</param>
+    /// <param name="secretId">The <c>secret_id</c>, or the wrapping token that holds it when <paramref name="wrapped"/> is set.</param>
+    /// <param name="wrapped"><see langword="true"/> when <paramref name="secretId"/> is a response-wrapping token.</param>
+    /// <param name="mountPath">Where the auth method is mounted, for example <c>approle</c>.</param>
+    /// <returns>These options.</returns>
+    public VaultSecretOptions UseAppRole(string roleId, string secretId, bool wrapped, string mountPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(roleId);
         ArgumentException.ThrowIfNullOrWhiteSpace(secretId);
@@ -157,17 +181,28 @@ public sealed class VaultSecretOptions : SecretSourceOptions
     }
 
     /// <summary>
-    /// Reads a secret path. Every field becomes a key below <paramref name="section"/>; nested JSON
+    /// Reads a secret path. Every field becomes a key at the source's root; nested JSON
     /// values are flattened with <c>:</c>. KV paths are given as the CLI spells them
     /// (<c>secret/payments/db</c>, without <c>data/</c>); other paths, such as
     /// <c>database/creds/payments-ro</c>, are read as they are.
     /// </summary>
     /// <param name="path">The secret's path, mount included.</param>
-    /// <param name="section">The configuration section of its fields, for example <c>Database</c>;
-    /// the default is <see langword="null"/>: the fields are placed at the source's root.</param>
-    /// <param name="version">A KV v2 version to pin; the default is <see langword="null"/>: the latest.</param>
     /// <returns>These options.</returns>
-    public VaultSecretOptions Secret(string path, string? section = null, int? version = null)
+    public VaultSecretOptions Secret(string path) => Secret(path, section: null, version: null);
+
+    /// <summary>Reads a secret path, placing its fields below <paramref name="section"/>.</summary>
+    /// <param name="path">The secret's path, mount included.</param>
+    /// <param name="section">The configuration section of its fields, for example <c>Database</c>, or
+    /// <see langword="null"/> for the source's root.</param>
+    /// <returns>These options.</returns>
+    public VaultSecretOptions Secret(string path, string? section) => Secret(path, section, version: null);
+
+    /// <summary>Reads a pinned KV v2 version of a secret path, placing its fields below <paramref name="section"/>.</summary>
+    /// <param name="path">The secret's path, mount included.</param>
+    /// <param name="section">The configuration section of its fields, or <see langword="null"/> for the source's root.</param>
+    /// <param name="version">The KV v2 version to pin, or <see langword="null"/> for the latest.</param>
+    /// <returns>These options.</returns>
+    public VaultSecretOptions Secret(string path, string? section, int? version)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (version is <= 0)

@@ -46,7 +46,7 @@ public sealed class VaultStoreTests
                 es.ConfigureVault(v =>
                 {
                     v.Address = h.Vault.Address; // in a pod: VAULT_ADDR, as the old controller read it
-                    v.UseKubernetesAuth("payments", jwtPath: h.JwtPath); // in a pod: spec.vaultRole or DEFAULT_VAULT_ROLE
+                    v.UseKubernetesAuth("payments", "kubernetes", h.JwtPath); // in a pod: spec.vaultRole or DEFAULT_VAULT_ROLE
                 });
             });
         });

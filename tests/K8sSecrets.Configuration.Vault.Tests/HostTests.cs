@@ -58,7 +58,7 @@ public sealed class HostTests
                 v.Secret("secret/app");
             })).ParamName);
             Assert.Equal("version", Assert.Throws<ArgumentOutOfRangeException>(() => secrets.FromVault(v => v.KvVersion("secret", 3))).ParamName);
-            Assert.Equal("version", Assert.Throws<ArgumentOutOfRangeException>(() => secrets.FromVault(v => v.Secret("secret/app", version: 0))).ParamName);
+            Assert.Equal("version", Assert.Throws<ArgumentOutOfRangeException>(() => secrets.FromVault(v => v.Secret("secret/app", section: null, version: 0))).ParamName);
             Assert.Equal("role", Assert.Throws<ArgumentException>(() => secrets.FromVault(v => v.UseKubernetesAuth(" "))).ParamName);
         });
     }

@@ -46,7 +46,7 @@ public sealed class VaultHarness : IAsyncDisposable
         secrets.FromVault(vault =>
         {
             vault.Address = Vault.Address;
-            vault.UseKubernetesAuth("payments", jwtPath: JwtPath);
+            vault.UseKubernetesAuth("payments", "kubernetes", JwtPath);
             configure(vault);
         });
     }
