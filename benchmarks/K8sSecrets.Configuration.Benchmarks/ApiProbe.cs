@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
+using K8sSecrets.Configuration.Kubernetes;
+
 namespace K8sSecrets.Configuration.Benchmarks;
 
 /// <summary>

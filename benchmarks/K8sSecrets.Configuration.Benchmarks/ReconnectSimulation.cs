@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using K8sSecrets.Configuration.Kubernetes;
+
 namespace K8sSecrets.Configuration.Benchmarks;
 
 /// <summary>

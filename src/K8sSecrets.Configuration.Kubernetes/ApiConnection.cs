@@ -1,6 +1,6 @@
 using k8s;
 
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>The client a source talks to, the namespace it reads, and how to refresh its credentials.</summary>
 internal sealed class ApiConnection(IKubernetes client, string @namespace, ServiceAccountTokenProvider? token, bool ownsClient) : IDisposable
@@ -51,7 +51,7 @@ internal sealed class ApiConnection(IKubernetes client, string @namespace, Servi
             { IsTransient = false };
         }
 
-        return new ApiConnection(new Kubernetes(config), @namespace, token, ownsClient: true);
+        return new ApiConnection(new k8s.Kubernetes(config), @namespace, token, ownsClient: true);
     }
 
     /// <summary>

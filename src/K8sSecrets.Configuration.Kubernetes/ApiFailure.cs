@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using k8s.Autorest;
 
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>
 /// What went wrong with one API call, described from status codes, reasons and exception types

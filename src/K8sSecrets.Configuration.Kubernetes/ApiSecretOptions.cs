@@ -1,6 +1,6 @@
 using k8s;
 
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>
 /// Settings of Secrets read from the Kubernetes API with list + watch (<c>FromApi</c>).

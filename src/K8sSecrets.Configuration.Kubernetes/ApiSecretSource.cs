@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>
 /// Secrets read from the Kubernetes API: one informer (list + watch) per named Secret, plus one

@@ -1,4 +1,4 @@
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>What an informer needs from the source that owns it.</summary>
 internal interface IInformerOwner

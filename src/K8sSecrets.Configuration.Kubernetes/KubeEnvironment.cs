@@ -1,6 +1,6 @@
 using k8s;
 
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>
 /// Where a client's settings can come from: the in-cluster service account, or kubeconfig files.

@@ -1,4 +1,5 @@
 using K8sSecrets.Configuration;
+using K8sSecrets.Configuration.Kubernetes;
 
 namespace Microsoft.Extensions.Configuration;
 

@@ -1,4 +1,4 @@
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>The texts of the errors users see: they name the namespace, the Secret, the verb and the fix, never a body.</summary>
 internal static class Messages

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 internal sealed partial class SecretInformer
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using k8s;
 
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>The watch half of the informer: one watch request, its watchdog and how it ended.</summary>
 internal sealed partial class SecretInformer

@@ -2,7 +2,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>
 /// One list + watch stream: a single Secret (by <c>fieldSelector=metadata.name</c>) or the Secrets

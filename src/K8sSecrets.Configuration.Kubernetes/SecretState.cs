@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>The last seen state of one Secret: its resourceVersion and its data, already decoded from base64.</summary>
 internal sealed class SecretState(string name, string? resourceVersion, IReadOnlyDictionary<string, byte[]> data, bool immutable)

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using k8s.Authentication;
 
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>
 /// Reads the projected service-account token from its file, keeps it for a minute, and reads it

@@ -1,4 +1,4 @@
-namespace K8sSecrets.Configuration;
+namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>How long an informer waits before its next list or watch.</summary>
 internal static class WatchBackoff
