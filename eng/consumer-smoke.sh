@@ -11,7 +11,9 @@ rm -rf "$out" "$app/bin" "$app/obj"
 rm -rf artifacts/smoke/packages/k8ssecrets.*
 
 dotnet msbuild -restore eng/pack.proj -t:Pack -m -warnaserror -nologo -v:m -p:PackageOutputPath="$out/"
-version=$(python3 eng/check-packages.py src "$out" | tee /dev/stderr | tail -n 1)
+check=$(python3 eng/check-packages.py src "$out") || { echo "$check"; exit 1; }
+echo "$check"
+version=$(tail -n 1 <<<"$check")
 ids=$(cd src && ls -d */ | sed 's#/$##' | while read -r d; do [ -f "$d/$d.csproj" ] && echo "$d"; done | paste -sd';')
 # Passed as environment variables (MSBuild reads them as properties; a ';' list cannot go through -p:).
 export K8sSecretsVersion="$version" K8sSecretsPackages="$ids"
