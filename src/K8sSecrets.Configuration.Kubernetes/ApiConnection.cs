@@ -3,7 +3,7 @@ using k8s;
 namespace K8sSecrets.Configuration.Kubernetes;
 
 /// <summary>The client a source talks to, the namespace it reads, and how to refresh its credentials.</summary>
-internal sealed class ApiConnection(IKubernetes client, string @namespace, ServiceAccountTokenProvider? token, bool ownsClient) : IDisposable
+internal sealed class ApiConnection(IKubernetes client, string @namespace, IReloadableCredentials? token, bool ownsClient) : IDisposable
 {
     public const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -11,8 +11,11 @@ internal sealed class ApiConnection(IKubernetes client, string @namespace, Servi
 
     public string Namespace => @namespace;
 
-    /// <summary>Gets the token file reader when the source built the in-cluster client itself.</summary>
-    public ServiceAccountTokenProvider? Token => token;
+    /// <summary>
+    /// Gets the credentials to read again after a 401 when the source built the client itself: the
+    /// service-account token file in a pod, the kubeconfig user's token, token file or exec plugin outside.
+    /// </summary>
+    public IReloadableCredentials? Token => token;
 
     /// <summary>
     /// Builds the client from the environment: the in-cluster service account when running in a
@@ -29,18 +32,20 @@ internal sealed class ApiConnection(IKubernetes client, string @namespace, Servi
         }
 
         KubernetesClientConfiguration config;
-        ServiceAccountTokenProvider? token = null;
+        IReloadableCredentials? token = null;
         try
         {
             if (environment.InCluster)
             {
                 config = KubernetesClientConfiguration.InClusterConfig();
-                token = new ServiceAccountTokenProvider(Path.Join(ServiceAccountDirectory, "token"), time);
-                config.TokenProvider = token;
+                var serviceAccount = new ServiceAccountTokenProvider(Path.Join(ServiceAccountDirectory, "token"), time);
+                config.TokenProvider = serviceAccount;
+                token = serviceAccount;
             }
             else
             {
                 config = environment.LoadKubeconfig() ?? throw environment.NoUsableConfiguration();
+                token = KubeconfigTokenProvider.Install(config, environment.LoadKubeconfig);
             }
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or SecretSourceException))

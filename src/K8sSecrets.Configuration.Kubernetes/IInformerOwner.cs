@@ -6,7 +6,7 @@ internal interface IInformerOwner
     /// <summary>Gets the connection, creating the client on first use.</summary>
     ApiConnection Connect();
 
-    /// <summary>Forgets the cached service-account token after a 401; false when there is none to re-read.</summary>
+    /// <summary>Forgets the cached credentials (service-account token, kubeconfig token or exec plugin) after a 401; false when there are none to re-read.</summary>
     bool ReloadToken();
 
     /// <summary>Called after the data of a Secret changed.</summary>

@@ -31,6 +31,6 @@ internal static class Messages
         => $"The Secret '{name}' was not found in namespace '{@namespace}' (verb 'list' with fieldSelector=metadata.name={name} returned no item). Create it, check the name and namespace, or mark the source Optional to start empty and load it when it appears.";
 
     public static string RbacRule(SecretInformer informer) => informer.SecretName is { } name
-        ? $"Add a Role in namespace '{informer.Namespace}' with the rule {{apiGroups: [\"\"], resources: [\"secrets\"], resourceNames: [\"{name}\"], verbs: [\"get\", \"list\", \"watch\"]}} and a RoleBinding of it to the pod's service account (see samples/rbac)."
-        : $"Add a Role in namespace '{informer.Namespace}' with the rule {{apiGroups: [\"\"], resources: [\"secrets\"], verbs: [\"list\", \"watch\"]}} and a RoleBinding of it to the pod's service account; a label selector needs every Secret of the namespace (see samples/rbac).";
+        ? $"Add a Role in namespace '{informer.Namespace}' with the rule {{apiGroups: [\"\"], resources: [\"secrets\"], resourceNames: [\"{name}\"], verbs: [\"get\", \"list\", \"watch\"]}} and a RoleBinding of it to the pod's service account (see samples/deploy/role.yaml)."
+        : $"Add a Role in namespace '{informer.Namespace}' with the rule {{apiGroups: [\"\"], resources: [\"secrets\"], verbs: [\"list\", \"watch\"]}} and a RoleBinding of it to the pod's service account; a label selector needs every Secret of the namespace (see samples/deploy/role.yaml).";
 }

@@ -27,7 +27,7 @@ internal sealed partial class SecretInformer
         [LoggerMessage(307, LogLevel.Information, "The Secret {Target} is immutable: it was read once and is not watched.", EventName = "ImmutableNotWatched")]
         public static partial void ImmutableNotWatched(ILogger logger, string target);
 
-        [LoggerMessage(308, LogLevel.Information, "The API server answered 401 for {Target}; the service-account token was read again and the request retried.", EventName = "TokenReread")]
+        [LoggerMessage(308, LogLevel.Information, "The API server answered 401 for {Target}; the credentials (service-account token, or the kubeconfig's token, token file or exec plugin) were read again and the request retried once.", EventName = "TokenReread")]
         public static partial void TokenReread(ILogger logger, string target);
 
         [LoggerMessage(309, LogLevel.Information, "{Target}: the Secret '{SecretName}' was deleted; its keys are {Action}.", EventName = "Deleted")]

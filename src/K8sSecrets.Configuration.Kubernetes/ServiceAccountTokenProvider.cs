@@ -7,7 +7,7 @@ namespace K8sSecrets.Configuration.Kubernetes;
 /// Reads the projected service-account token from its file, keeps it for a minute, and reads it
 /// again at once after the API server answered 401 (the kubelet rotates the file about hourly).
 /// </summary>
-internal sealed class ServiceAccountTokenProvider(string tokenPath, TimeProvider time) : ITokenProvider
+internal sealed class ServiceAccountTokenProvider(string tokenPath, TimeProvider time) : ITokenProvider, IReloadableCredentials
 {
     private static readonly TimeSpan s_cacheFor = TimeSpan.FromMinutes(1);
     private readonly Lock _lock = new();

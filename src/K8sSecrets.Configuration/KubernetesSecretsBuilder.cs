@@ -50,9 +50,11 @@ public sealed class KubernetesSecretsBuilder
     /// <param name="path">The mount folder, for example <c>/var/run/secrets/app</c>.</param>
     /// <param name="configure">Adjusts the volume's settings; may be <see langword="null"/>.</param>
     /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is not absolute (as <c>AddKeyPerFile</c>,
+    /// a relative path is refused rather than resolved against whatever the current folder is).</exception>
     public KubernetesSecretsBuilder FromVolume(string path, Action<VolumeSecretOptions>? configure)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        CheckVolumePath(path);
         var options = new VolumeSecretOptions();
         configure?.Invoke(options);
         options.CheckSettings();
@@ -84,6 +86,18 @@ public sealed class KubernetesSecretsBuilder
         ArgumentNullException.ThrowIfNull(callback);
         _providerCallbacks.Add(callback);
         return this;
+    }
+
+    /// <summary>Refuses a blank or relative volume path, naming it and the fix.</summary>
+    internal static void CheckVolumePath(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!Path.IsPathFullyQualified(path))
+        {
+            throw new ArgumentException(
+                $"The secrets volume path '{path}' is relative; give an absolute path (the mount path in the pod spec, for example /var/run/secrets/app), or combine it with your content root yourself: Path.Combine(builder.Environment.ContentRootPath, \"{path}\").",
+                nameof(path));
+        }
     }
 
     internal IReadOnlyList<Func<SecretSourceContext, SecretSource>> Factories => _factories;

@@ -10,14 +10,14 @@ public static class KubernetesSecretsConfigurationExtensions
     /// rotates it.
     /// </summary>
     /// <param name="builder">The configuration builder.</param>
-    /// <param name="path">The mount folder.</param>
+    /// <param name="path">The mount folder, an absolute path (a relative one is refused with an <see cref="ArgumentException"/>).</param>
     /// <returns>The configuration builder.</returns>
     public static IConfigurationBuilder AddKubernetesSecrets(this IConfigurationBuilder builder, string path)
         => builder.AddKubernetesSecrets(path, optional: false);
 
     /// <summary>Adds a Secret volume mounted at <paramref name="path"/>, reloaded when it rotates.</summary>
     /// <param name="builder">The configuration builder.</param>
-    /// <param name="path">The mount folder.</param>
+    /// <param name="path">The mount folder, an absolute path (a relative one is refused with an <see cref="ArgumentException"/>).</param>
     /// <param name="optional">Whether the folder may be missing at start.</param>
     /// <returns>The configuration builder.</returns>
     public static IConfigurationBuilder AddKubernetesSecrets(this IConfigurationBuilder builder, string path, bool optional)
@@ -25,13 +25,13 @@ public static class KubernetesSecretsConfigurationExtensions
 
     /// <summary>Adds a Secret volume mounted at <paramref name="path"/>.</summary>
     /// <param name="builder">The configuration builder.</param>
-    /// <param name="path">The mount folder.</param>
+    /// <param name="path">The mount folder, an absolute path (a relative one is refused with an <see cref="ArgumentException"/>).</param>
     /// <param name="optional">Whether the folder may be missing at start.</param>
     /// <param name="reloadOnChange">Whether rotations are picked up without a restart.</param>
     /// <returns>The configuration builder.</returns>
     public static IConfigurationBuilder AddKubernetesSecrets(this IConfigurationBuilder builder, string path, bool optional, bool reloadOnChange)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        KubernetesSecretsBuilder.CheckVolumePath(path);
         return builder.AddKubernetesSecrets(secrets => secrets.FromVolume(path, volume =>
         {
             volume.Optional = optional;
@@ -41,12 +41,12 @@ public static class KubernetesSecretsConfigurationExtensions
 
     /// <summary>Adds a Secret volume mounted at <paramref name="path"/>, with its settings.</summary>
     /// <param name="builder">The configuration builder.</param>
-    /// <param name="path">The mount folder.</param>
+    /// <param name="path">The mount folder, an absolute path (a relative one is refused with an <see cref="ArgumentException"/>).</param>
     /// <param name="configure">Adjusts the volume's settings (optional, reload, section, ...).</param>
     /// <returns>The configuration builder.</returns>
     public static IConfigurationBuilder AddKubernetesSecrets(this IConfigurationBuilder builder, string path, Action<VolumeSecretOptions> configure)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        KubernetesSecretsBuilder.CheckVolumePath(path);
         ArgumentNullException.ThrowIfNull(configure);
         return builder.AddKubernetesSecrets(secrets => secrets.FromVolume(path, configure));
     }

@@ -1,3 +1,4 @@
+using K8sSecrets.Configuration.Testing;
 using System.Collections.Concurrent;
 using K8sSecrets.Configuration.Vault.Tests;
 using Microsoft.Extensions.Configuration;

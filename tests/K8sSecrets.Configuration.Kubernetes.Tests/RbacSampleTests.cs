@@ -3,10 +3,10 @@ using k8s.Models;
 
 namespace K8sSecrets.Configuration.Kubernetes.Tests;
 
-/// <summary>The least-privilege manifests in samples/rbac, loaded with the client's YAML loader.</summary>
+/// <summary>The least-privilege manifests in samples/deploy, loaded with the client's YAML loader.</summary>
 public sealed class RbacSampleTests
 {
-    private static string Sample(string file) => Path.Combine(AppContext.BaseDirectory, "rbac", file);
+    private static string Sample(string file) => Path.Combine(AppContext.BaseDirectory, "deploy", file);
 
     [Fact]
     public async Task Role_grants_get_list_watch_on_named_secrets_only()

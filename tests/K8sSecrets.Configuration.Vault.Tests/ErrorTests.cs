@@ -1,3 +1,4 @@
+using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace K8sSecrets.Configuration.Vault.Tests;

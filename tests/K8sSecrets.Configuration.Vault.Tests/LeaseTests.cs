@@ -1,3 +1,4 @@
+using K8sSecrets.Configuration.Testing;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -29,7 +29,7 @@ internal static class VolumeReader
             if (generation is null)
             {
                 var plain = new SecretSnapshot(options);
-                ReadFiles(new VolumeWalk(root, root, realRoot, Kubelet: false, options.MaxEntries), plain, options);
+                ReadFiles(new VolumeWalk(root, root, realRoot, Kubelet: false, options), plain, options);
                 return new VolumeRead(plain, null);
             }
 
@@ -42,7 +42,7 @@ internal static class VolumeReader
             try
             {
                 var folder = GenerationFolder(root, realRoot, generation);
-                ReadFiles(new VolumeWalk(root, folder, realRoot, Kubelet: true, options.MaxEntries), snapshot, options);
+                ReadFiles(new VolumeWalk(root, folder, realRoot, Kubelet: true, options), snapshot, options);
                 if (ReadDataLink(root) == generation)
                 {
                     return new VolumeRead(snapshot, generation);
@@ -66,7 +66,7 @@ internal static class VolumeReader
     /// would see), compared before and after a read to notice a write that ran during it; 0 for a
     /// kubelet volume or a folder that cannot be listed.
     /// </summary>
-    public static int Fingerprint(string root, int maxEntries)
+    public static int Fingerprint(string root, VolumeSecretOptions options)
     {
         try
         {
@@ -77,7 +77,7 @@ internal static class VolumeReader
             }
 
             var hash = default(HashCode);
-            foreach (var item in new VolumeWalk(root, root, realRoot, Kubelet: false, maxEntries))
+            foreach (var item in new VolumeWalk(root, root, realRoot, Kubelet: false, options))
             {
                 hash.Add(item.Name, StringComparer.Ordinal);
                 if (item.Refusal is null)
@@ -96,8 +96,12 @@ internal static class VolumeReader
         }
     }
 
-    public static SecretSourceException Missing(string root) => new(
-        $"The secrets volume folder '{root}' does not exist. Mount the Secret volume at this path, or mark the source optional to start empty and load it when it appears.");
+    /// <summary>The error of a missing folder; its inner exception is the <see cref="DirectoryNotFoundException"/> <c>AddKeyPerFile</c> would throw.</summary>
+    public static SecretSourceException Missing(string root)
+    {
+        var message = $"The secrets volume folder '{root}' does not exist. Mount the Secret volume at this path, or mark the source optional to start empty and load it when it appears.";
+        return new SecretSourceException(message, new DirectoryNotFoundException(message));
+    }
 
     private static string? ReadDataLink(string root) => new FileInfo(Path.Join(root, DataLink)).LinkTarget;
 

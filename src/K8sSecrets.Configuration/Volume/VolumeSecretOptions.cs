@@ -33,6 +33,25 @@ public sealed class VolumeSecretOptions : SecretSourceOptions
     /// <value>The default is 250 milliseconds.</value>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Gets or sets the prefix of the file names that are not read, as <c>AddKeyPerFile</c>'s
+    /// <c>IgnorePrefix</c>: a file whose own name (without its folder) starts with it, compared
+    /// ordinally and case-sensitively, is never a key. Ignored when <see cref="IgnoreCondition"/> is set.
+    /// </summary>
+    /// <value>The default is <c>"ignore."</c>, <c>AddKeyPerFile</c>'s default, for every volume source
+    /// (the <c>AddKubernetesSecrets(path)</c> ladder and <c>FromVolume</c> alike). Set
+    /// <see langword="null"/> to read every file.</value>
+    public string? IgnorePrefix { get; set; } = DefaultIgnorePrefix;
+
+    /// <summary>
+    /// Gets or sets the rule that decides which files are not read, as <c>AddKeyPerFile</c>'s
+    /// <c>IgnoreCondition</c>: it receives each file's own name (without its folder) and returns
+    /// <see langword="true"/> to skip it. When set, it replaces <see cref="IgnorePrefix"/>. Kubelet
+    /// internals (<c>..data</c>) and, in a plain folder, hidden names are skipped before it runs.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: <see cref="IgnorePrefix"/> decides.</value>
+    public Func<string, bool>? IgnoreCondition { get; set; }
+
     /// <summary>Creates the file watcher; a test seam for watchers that cannot start or that fail.</summary>
     internal Func<string, FileSystemWatcher>? WatcherFactory { get; set; }
 
@@ -41,6 +60,13 @@ public sealed class VolumeSecretOptions : SecretSourceOptions
 
     /// <summary>Runs before each file of the volume is opened; a test seam for writers that race a read.</summary>
     internal Action<string>? BeforeFileRead { get; set; }
+
+    internal const string DefaultIgnorePrefix = "ignore.";
+
+    /// <summary>Whether a file of this name is left out by <see cref="IgnoreCondition"/> or <see cref="IgnorePrefix"/>.</summary>
+    internal bool IsIgnored(string fileName) => IgnoreCondition is { } condition
+        ? condition(fileName)
+        : IgnorePrefix is { Length: > 0 } prefix && fileName.StartsWith(prefix, StringComparison.Ordinal);
 
     internal void CheckSettings()
     {

@@ -11,6 +11,7 @@ internal sealed class VolumeSecretSource : SecretSource
     private VolumeWatcher? _watcher;
     private string? _cleanGeneration;
     private bool _isKubelet;
+    private bool _hadKeys;
 
     public VolumeSecretSource(string path, VolumeSecretOptions options, SecretSourceContext context)
         : base("volume", Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)), options)
@@ -50,11 +51,33 @@ internal sealed class VolumeSecretSource : SecretSource
         // A plain folder that changed while it was read may hold a half-written file: keep the
         // published values (unchanged); the watcher has asked for another read after Debounce.
         var snapshot = mark is { } started && _watcher!.DiscardRead(started, read) ? null : read.Snapshot;
+        if (snapshot is not null)
+        {
+            CheckNotEmptied(snapshot);
+        }
+
         var poll = PollInterval;
         var result = snapshot is not null
             ? (poll is { } p ? SecretLoadResult.Read(snapshot, p) : SecretLoadResult.Read(snapshot))
             : (poll is { } w ? SecretLoadResult.Unchanged(w) : SecretLoadResult.Unchanged());
         return ValueTask.FromResult(result);
+    }
+
+    /// <summary>
+    /// A plain folder that held keys and now holds none is treated like a vanished one (an
+    /// <c>rm</c> of every file, a sync tool mid-rewrite): the last good values stay. A kubelet
+    /// volume's empty generation is a Secret with no keys, published as it is.
+    /// </summary>
+    private void CheckNotEmptied(SecretSnapshot snapshot)
+    {
+        var empty = snapshot.Entries.Count == 0 && snapshot.Failures.Count == 0;
+        if (empty && _hadKeys && !_isKubelet)
+        {
+            throw new SecretSourceException(
+                $"The secrets folder '{Name}' is now empty; an emptied plain folder is treated like a vanished one, so the last good values stay published. Put the files back (they are read at once), or restart the app to start from the empty folder.");
+        }
+
+        _hadKeys = !empty;
     }
 
     public override void StartWatching(SecretSourceSignals signals)

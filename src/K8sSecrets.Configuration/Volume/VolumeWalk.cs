@@ -8,10 +8,11 @@ namespace K8sSecrets.Configuration;
 /// the read and the change check share: kubelet internals (<c>..*</c>) are never keys; in a plain
 /// folder, hidden names (one leading dot) are skipped except those a Kubernetes Secret really uses;
 /// links are followed to files inside the mount only, never to folders (a link to a folder could
-/// loop; the kubelet never creates one inside a generation); at most
-/// <see cref="MaxEntries"/> entries (10,000 by default) and <see cref="MaxDepth"/> levels are listed.
+/// loop; the kubelet never creates one inside a generation); files the options ignore
+/// (<see cref="VolumeSecretOptions.IgnorePrefix"/>, <see cref="VolumeSecretOptions.IgnoreCondition"/>)
+/// are skipped; at most <see cref="VolumeSecretOptions.MaxEntries"/> entries (10,000 by default) and <see cref="MaxDepth"/> levels are listed.
 /// </summary>
-internal readonly record struct VolumeWalk(string Root, string Folder, string RealRoot, bool Kubelet, int MaxEntries) : IEnumerable<VolumeWalk.Item>
+internal readonly record struct VolumeWalk(string Root, string Folder, string RealRoot, bool Kubelet, VolumeSecretOptions Options) : IEnumerable<VolumeWalk.Item>
 {
     private const int MaxDepth = 16;
 
@@ -41,10 +42,10 @@ internal readonly record struct VolumeWalk(string Root, string Folder, string Re
                 s_listing);
             foreach (var entry in entries)
             {
-                if (++listed > MaxEntries)
+                if (++listed > Options.MaxEntries)
                 {
                     throw new SecretSourceException(
-                        $"The secrets volume '{Root}' holds more than {MaxEntries} files and folders, so it is not read. Mount a folder that holds only the secrets.")
+                        $"The secrets volume '{Root}' holds more than {Options.MaxEntries} files and folders, so it is not read. Mount a folder that holds only the secrets.")
                     { IsTransient = false };
                 }
 
@@ -63,6 +64,11 @@ internal readonly record struct VolumeWalk(string Root, string Folder, string Re
                         continue; // a dangling link is an absent key (kubelet removes links after the swap)
                     }
 
+                    if (!Directory.Exists(target) && Options.IsIgnored(entry.Name))
+                    {
+                        continue;
+                    }
+
                     if (!PathResolver.IsInside(target, RealRoot))
                     {
                         yield return new Item(path, name, $"the symbolic link '{path}' resolves outside the mount '{RealRoot}' and is refused");
@@ -78,7 +84,10 @@ internal readonly record struct VolumeWalk(string Root, string Folder, string Re
                 }
                 else if (!entry.IsDirectory)
                 {
-                    yield return new Item(path, name, null);
+                    if (!Options.IsIgnored(entry.Name))
+                    {
+                        yield return new Item(path, name, null);
+                    }
                 }
                 else if (current.Depth < MaxDepth)
                 {

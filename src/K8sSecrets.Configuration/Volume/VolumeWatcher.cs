@@ -105,7 +105,7 @@ internal sealed partial class VolumeWatcher : IDisposable
     }
 
     /// <summary>Marks the start of a read: the events seen so far and, for a plain folder, its fingerprint.</summary>
-    public ReadMark BeginRead(bool plain) => new(Interlocked.Read(ref _changes), plain ? VolumeReader.Fingerprint(_root, _options.MaxEntries) : 0);
+    public ReadMark BeginRead(bool plain) => new(Interlocked.Read(ref _changes), plain ? VolumeReader.Fingerprint(_root, _options) : 0);
 
     /// <summary>
     /// Whether a read of a plain folder must be discarded because the folder changed while it ran
@@ -120,7 +120,7 @@ internal sealed partial class VolumeWatcher : IDisposable
             return false;
         }
 
-        var changed = Interlocked.Read(ref _changes) != mark.Changes || VolumeReader.Fingerprint(_root, _options.MaxEntries) != mark.Fingerprint;
+        var changed = Interlocked.Read(ref _changes) != mark.Changes || VolumeReader.Fingerprint(_root, _options) != mark.Fingerprint;
         if (!changed || Interlocked.Increment(ref _discardedReads) > MaxDiscardedReads)
         {
             if (changed)

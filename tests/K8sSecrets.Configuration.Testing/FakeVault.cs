@@ -2,11 +2,10 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using K8sSecrets.Configuration.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
-namespace K8sSecrets.Configuration.Vault.Tests;
+namespace K8sSecrets.Configuration.Testing;
 
 /// <summary>One request the fake Vault received.</summary>
 public sealed record VaultRequest(string Method, string Path, string Query, string? Token, string? Namespace, string Body);
