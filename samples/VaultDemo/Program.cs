@@ -35,7 +35,7 @@ builder.Configuration.AddKubernetesSecrets(secrets =>
     secrets.FromVault(v =>
     {
         v.Address = vault.Address;                                  // https://vault.vault.svc:8200 in a cluster
-        v.UseKubernetesAuth(role: "payments", jwtPath: jwtPath);     // jwtPath defaults to the pod's token
+        v.UseKubernetesAuth("payments", "kubernetes", jwtPath);      // UseKubernetesAuth("payments") reads the pod's token
         v.Secret("secret/payments/db", section: "Database");
         v.PollInterval = TimeSpan.FromMilliseconds(200);            // 1 minute by default
     });
