@@ -46,7 +46,7 @@ internal sealed class GoogleExternalSecretStore(Action<GoogleSecretManagerOption
         }
         else
         {
-            node.AllowOnly(["projectID", "auth", "secretVersionSelectionPolicy", "location"], s_unsupported);
+            node.AllowOnly(["projectID", "auth", "secretVersionSelectionPolicy"], s_unsupported);
             node.OneOf("secretVersionSelectionPolicy", "LatestOrFail", ["LatestOrFail"], "LatestOrFetch falls back to older versions, which is not supported");
             if (node.Child("auth") is { } auth)
             {
