@@ -29,7 +29,7 @@ public static class AwsSecretsManagerKubernetesSecretsBuilderExtensions
         return builder.AddSource(context => Create(options, context));
     }
 
-    private static AwsSecretsManagerSource Create(AwsSecretsManagerOptions options, SecretSourceContext context)
+    internal static AwsSecretsManagerSource Create(AwsSecretsManagerOptions options, SecretSourceContext context)
     {
         var region = options.Region ?? RegionFromEnvironment()
             ?? throw new SecretSourceException("No AWS region: set AwsSecretsManagerOptions.Region, AWS_REGION, or a region in the AWS profile.") { IsTransient = false };

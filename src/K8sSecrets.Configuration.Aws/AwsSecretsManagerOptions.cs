@@ -48,6 +48,13 @@ public sealed class AwsSecretsManagerOptions : SecretSourceOptions
 
     internal IReadOnlyList<AwsDeclaredSecret> Secrets => _secrets;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a secret that no longer exists (after the first load)
+    /// publishes nothing instead of keeping its last value as a failure. The ExternalSecrets package
+    /// reads this way and applies the manifest's <c>deletionPolicy</c> itself.
+    /// </summary>
+    internal bool MissingIsAbsent { get; set; }
+
     internal IReadOnlyList<AwsSecretPrefix> Prefixes => _prefixes;
 
     /// <summary>

@@ -418,6 +418,16 @@ internal sealed partial class AwsSecretsReader : IDisposable
             throw new SecretSourceException(reason) { IsTransient = transient };
         }
 
+        if (code == SecretsManagerErrorCodes.ResourceNotFound && _options.MissingIsAbsent)
+        {
+            Log.SecretFailed(_logger, state.Name ?? state.Id, code);
+            var had = state.Entries.Count > 0 || state.Failure is not null;
+            state.Entries = [];
+            state.VersionId = null;
+            state.Failure = null;
+            return had;
+        }
+
         Log.SecretFailed(_logger, state.Name ?? state.Id, code);
         var changed = SetFailure(state, reason + " Its last good value stays.");
         state.FailureIsTransient = transient;

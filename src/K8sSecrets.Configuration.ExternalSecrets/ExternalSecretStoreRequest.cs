@@ -48,6 +48,10 @@ public sealed class ExternalSecretStoreRequest
     /// <summary>Gets the settings given to <c>FromExternalSecret</c>.</summary>
     public ExternalSecretOptions Options { get; }
 
+    /// <summary>Gets the provider block with its field path, for the in-repo translators' field checks.</summary>
+    internal Manifests.ManifestNode ProviderNode
+        => new(new Manifests.ManifestDocument(string.Empty, 0, Provider) { WhereText = Where }, Provider, ProviderPath);
+
     /// <summary>Makes the error for a field that is missing, invalid or not supported.</summary>
     /// <param name="fieldPath">The field, for example <c>spec.provider.vault.auth.ldap</c>.</param>
     /// <param name="problem">What is wrong and what is supported.</param>

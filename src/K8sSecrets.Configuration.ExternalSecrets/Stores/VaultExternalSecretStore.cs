@@ -44,7 +44,7 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
             PollInterval = request.RefreshInterval ?? SecretRetryPolicy.LongestWait,
             Optional = request.Options.Optional,
         };
-        var node = new ManifestNode(new ManifestDocument(string.Empty, 0, request.Provider) { WhereText = request.Where }, request.Provider, request.ProviderPath);
+        var node = request.ProviderNode;
         if (request.IsLegacy)
         {
             Legacy(request, node, options);
