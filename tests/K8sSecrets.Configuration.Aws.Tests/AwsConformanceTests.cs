@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
 
@@ -25,45 +24,30 @@ public sealed class AwsConformanceTests : SecretSourceConformanceTests<AwsConfor
         => base.A_required_source_that_cannot_be_read_fails_Build_naming_the_source();
 
     /// <summary>The secret <c>conformance/app</c>, a JSON object flattened at the root; an outage is every call throttled.</summary>
-    public sealed class Store(FakeSecretsManager fake) : IConformanceStore
+    public sealed class Store(FakeSecretsManager fake) : WholeMapStore
     {
         public const string Name = "conformance/app";
-        private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 
         public FakeSecretsManager Fake { get; } = fake;
 
-        public string SourceName => Name;
+        public override string SourceName => Name;
 
-        public int Requests => Fake.Requests.Count;
+        public override int Requests => Fake.Requests.Count;
 
-        public Task SetAsync(string name, string value)
-        {
-            _values[name] = value;
-            Put();
-            return Task.CompletedTask;
-        }
-
-        public Task RemoveAsync(string name)
-        {
-            _values.Remove(name);
-            Put();
-            return Task.CompletedTask;
-        }
-
-        public Task BreakAsync()
+        public override Task BreakAsync()
         {
             Fake.Outage = new SmFault(400, """{"__type":"ThrottlingException","Message":"Rate exceeded"}""");
             return Task.CompletedTask;
         }
 
-        public Task HealAsync()
+        public override Task HealAsync()
         {
             Fake.Outage = null;
             return Task.CompletedTask;
         }
 
-        public ValueTask DisposeAsync() => Fake.DisposeAsync();
+        public override ValueTask DisposeAsync() => Fake.DisposeAsync();
 
-        private void Put() => Fake.Put(Name, new JsonObject(_values.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))).ToJsonString());
+        protected override void Write(IReadOnlyDictionary<string, string> values) => Fake.Put(Name, ToJson(values));
     }
 }
