@@ -7,7 +7,7 @@ namespace K8sSecrets.Configuration.Aws.Tests;
 /// <summary>One test's world: a fake Secrets Manager, a fake clock the engine and the fake share, captured logs.</summary>
 public sealed class AwsHarness : IAsyncDisposable
 {
-    private readonly List<IConfigurationRoot> _configs = [];
+    private readonly SecretsHarness _secrets = new();
 
     private AwsHarness(FakeSecretsManager fake, TestClock clock)
     {
@@ -19,7 +19,7 @@ public sealed class AwsHarness : IAsyncDisposable
 
     public FakeSecretsManager Fake { get; }
 
-    public LogCapture Logs { get; } = new();
+    public LogCapture Logs => _secrets.Logs;
 
     public static AWSCredentials TestCredentials { get; } =
         new SessionAWSCredentials(FakeSecretsManager.AccessKey, FakeSecretsManager.SecretKey, FakeSecretsManager.SessionToken);
@@ -31,11 +31,7 @@ public sealed class AwsHarness : IAsyncDisposable
     }
 
     public IConfigurationRoot Build(Action<AwsSecretsManagerOptions> configure)
-    {
-        var config = new ConfigurationBuilder().AddKubernetesSecrets(secrets => Configure(secrets, configure)).Build();
-        _configs.Add(config);
-        return config;
-    }
+        => _secrets.Build(secrets => Configure(secrets, configure));
 
     public void Configure(KubernetesSecretsBuilder secrets, Action<AwsSecretsManagerOptions> configure)
     {
@@ -57,12 +53,7 @@ public sealed class AwsHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var config in _configs)
-        {
-            (config as IDisposable)?.Dispose();
-        }
-
+        _secrets.Dispose();
         await Fake.DisposeAsync();
-        Logs.Dispose();
     }
 }

@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace K8sSecrets.Configuration.Aws.Tests;
 
@@ -35,20 +29,16 @@ public sealed class FakeSecretsManager : IAsyncDisposable
     public const string Region = "eu-west-1";
     public const string Account = "123456789012";
 
-    private readonly WebApplication _app;
     private readonly TimeProvider _clock;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FakeSecret> _secrets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<SmFault>> _faults = new(StringComparer.Ordinal);
+    private LoopbackServer _server = null!;
     private int _serial;
 
-    private FakeSecretsManager(WebApplication app, TimeProvider clock)
-    {
-        _app = app;
-        _clock = clock;
-    }
+    private FakeSecretsManager(TimeProvider clock) => _clock = clock;
 
-    public Uri Address { get; private set; } = null!;
+    public Uri Address => _server.Address;
 
     public ConcurrentQueue<SmRequest> Requests { get; } = new();
 
@@ -63,6 +53,9 @@ public sealed class FakeSecretsManager : IAsyncDisposable
 
     public bool DenyListSecrets { get; set; }
 
+    /// <summary>Gets or sets the answer every signed request gets while set (an outage), before any queued fault.</summary>
+    public SmFault? Outage { get; set; }
+
     public HashSet<string> DeniedSecrets { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Gets per-secret error codes reported inside BatchGetSecretValue answers (and by GetSecretValue).</summary>
@@ -74,14 +67,8 @@ public sealed class FakeSecretsManager : IAsyncDisposable
 
     public static async Task<FakeSecretsManager> StartAsync(TimeProvider clock)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var fake = new FakeSecretsManager(app, clock);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        fake.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var fake = new FakeSecretsManager(clock);
+        fake._server = await LoopbackServer.StartAsync(fake.HandleAsync);
         return fake;
     }
 
@@ -117,11 +104,7 @@ public sealed class FakeSecretsManager : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private string PutCore(string name, string? text, byte[]? binary)
     {
@@ -194,7 +177,7 @@ public sealed class FakeSecretsManager : IAsyncDisposable
             return;
         }
 
-        if (_faults.TryGetValue(action, out var queue) && queue.TryDequeue(out var fault))
+        if (Outage is { } fault || (_faults.TryGetValue(action, out var queue) && queue.TryDequeue(out fault)))
         {
             if (fault.RetryAfterSeconds is { } seconds)
             {

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace K8sSecrets.Configuration.Aws.Tests;
 
@@ -14,31 +11,23 @@ public sealed class HostTests
         await using var h = await AwsHarness.StartAsync();
         h.Fake.Put("prod/payments/db", """{"Username":"app","Password":"one"}""");
         h.Fake.Put("prod/payments/api-key", "key-1");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddKubernetesSecrets(secrets => h.Configure(secrets, aws =>
+        await using var app = await OptionsMonitorHost.StartAsync(secrets => h.Configure(secrets, aws =>
         {
             aws.PollInterval = TimeSpan.FromMinutes(5);
             aws.Secret("prod/payments/db", section: "Database");
             aws.Secret("prod/payments/api-key", key: "Payments:ApiKey");
         }));
-        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
-        using var host = builder.Build();
-        await host.StartAsync();
-        var monitor = host.Services.GetRequiredService<IOptionsMonitor<DatabaseOptions>>();
-        var seen = new ConcurrentQueue<string?>();
-        using var subscription = monitor.OnChange(o => seen.Enqueue(o.Password));
-        Assert.Equal("one", monitor.CurrentValue.Password);
+        Assert.Equal("one", app.Current.Password);
 
         // A rotation, as Secrets Manager does it: a new AWSCURRENT version.
         h.Fake.Put("prod/payments/db", """{"Username":"app","Password":"two"}""");
         await h.Clock.AdvanceInStepsAsync(TimeSpan.FromMinutes(12), TimeSpan.FromMinutes(1));
 
-        Assert.Equal("two", monitor.CurrentValue.Password);
-        Assert.Equal(["two"], seen);
-        Assert.Equal("key-1", builder.Configuration["Payments:ApiKey"]);
+        Assert.Equal("two", app.Current.Password);
+        Assert.Equal(["two"], app.Passwords);
+        Assert.Equal("key-1", app.Configuration["Payments:ApiKey"]);
 
-        await host.StopAsync();
-        ((IDisposable)builder.Configuration).Dispose();
+        await app.StopAsync();
         var after = h.Fake.Requests.Count;
         h.Clock.Fake.Advance(TimeSpan.FromHours(1));
         Assert.Equal(0, h.Clock.Waiting);
@@ -75,12 +64,5 @@ public sealed class HostTests
                 a.Secret("x");
             })).ParamName);
         });
-    }
-
-    public sealed class DatabaseOptions
-    {
-        public string? Username { get; set; }
-
-        public string? Password { get; set; }
     }
 }

@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace K8sSecrets.Configuration.Azure.Tests;
 
@@ -36,20 +30,16 @@ public sealed class FakeKeyVault : IAsyncDisposable
     public const string Tenant = "11111111-2222-3333-4444-555555555555";
     public const string Challenge = $"Bearer authorization=\"https://login.microsoftonline.com/{Tenant}\", resource=\"https://vault.azure.net\"";
 
-    private readonly WebApplication _app;
     private readonly TimeProvider _clock;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<Version>> _secrets = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<KeyVaultFault>> _faults = new(StringComparer.OrdinalIgnoreCase);
+    private LoopbackServer _server = null!;
     private int _inFlight;
 
-    private FakeKeyVault(WebApplication app, TimeProvider clock)
-    {
-        _app = app;
-        _clock = clock;
-    }
+    private FakeKeyVault(TimeProvider clock) => _clock = clock;
 
-    public Uri Address { get; private set; } = null!;
+    public Uri Address => _server.Address;
 
     public ConcurrentQueue<KeyVaultRequest> Requests { get; } = new();
 
@@ -64,6 +54,9 @@ public sealed class FakeKeyVault : IAsyncDisposable
 
     public HashSet<string> DeniedSecrets { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Gets or sets the answer every authorized request gets while set (an outage), before any queued fault.</summary>
+    public KeyVaultFault? Outage { get; set; }
+
     public int MaxInFlight { get; private set; }
 
     public int ListCount => Requests.Count(r => r.IsList && r.HadAuthorization);
@@ -72,15 +65,8 @@ public sealed class FakeKeyVault : IAsyncDisposable
 
     public static async Task<FakeKeyVault> StartAsync(TimeProvider clock)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(TestCertificate.Certificate)));
-        var app = builder.Build();
-        var vault = new FakeKeyVault(app, clock);
-        app.Run(vault.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        vault.Address = new Uri(address.TrimEnd('/') + "/");
+        var vault = new FakeKeyVault(clock);
+        vault._server = await LoopbackServer.StartAsync(vault.HandleAsync, LoopbackServer.Https(TestCertificate.Certificate));
         return vault;
     }
 
@@ -139,7 +125,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -184,7 +170,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
             }
 
             var target = segments.Length == 1 ? "list" : segments[1];
-            if (_faults.TryGetValue(target, out var queue) && queue.TryDequeue(out var fault))
+            if (Outage is { } fault || (_faults.TryGetValue(target, out var queue) && queue.TryDequeue(out fault)))
             {
                 context.Response.StatusCode = fault.Status;
                 if (fault.RetryAfterSeconds is { } seconds)

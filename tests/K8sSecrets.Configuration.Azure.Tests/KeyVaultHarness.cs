@@ -12,7 +12,7 @@ namespace K8sSecrets.Configuration.Azure.Tests;
 /// </summary>
 public sealed class KeyVaultHarness : IAsyncDisposable
 {
-    private readonly List<IConfigurationRoot> _configs = [];
+    private readonly SecretsHarness _secrets = new();
 
     private KeyVaultHarness(FakeKeyVault vault, TestClock clock)
     {
@@ -26,7 +26,7 @@ public sealed class KeyVaultHarness : IAsyncDisposable
 
     public FakeCredential Credential { get; } = new();
 
-    public LogCapture Logs { get; } = new();
+    public LogCapture Logs => _secrets.Logs;
 
     public static async Task<KeyVaultHarness> StartAsync()
     {
@@ -49,11 +49,7 @@ public sealed class KeyVaultHarness : IAsyncDisposable
     }
 
     public IConfigurationRoot Build(Action<AzureKeyVaultOptions>? configure = null)
-    {
-        var config = new ConfigurationBuilder().AddKubernetesSecrets(secrets => Configure(secrets, configure)).Build();
-        _configs.Add(config);
-        return config;
-    }
+        => _secrets.Build(secrets => Configure(secrets, configure));
 
     public void Configure(KubernetesSecretsBuilder secrets, Action<AzureKeyVaultOptions>? configure = null)
     {
@@ -74,24 +70,17 @@ public sealed class KeyVaultHarness : IAsyncDisposable
         AzureKeyVaultSecretSource? source = null;
         var options = new AzureKeyVaultOptions { VaultUri = Vault.Address, Credential = Credential, ClientOptions = ClientOptions() };
         configure?.Invoke(options);
-        var config = new ConfigurationBuilder().AddKubernetesSecrets(secrets =>
+        var config = _secrets.Build(secrets =>
         {
             secrets.TimeProvider = Clock;
-            secrets.LoggerFactory = Logs.Factory;
             secrets.AddSource(context => source = Microsoft.Extensions.Configuration.AzureKeyVaultSecretsBuilderExtensions.CreateSource(options, context));
-        }).Build();
-        _configs.Add(config);
+        });
         return (config, source!);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var config in _configs)
-        {
-            (config as IDisposable)?.Dispose();
-        }
-
+        _secrets.Dispose();
         await Vault.DisposeAsync();
-        Logs.Dispose();
     }
 }

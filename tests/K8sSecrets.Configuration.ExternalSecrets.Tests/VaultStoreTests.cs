@@ -2,9 +2,6 @@ using K8sSecrets.Configuration.Testing;
 using System.Collections.Concurrent;
 using K8sSecrets.Configuration.Vault.Tests;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace K8sSecrets.Configuration.ExternalSecrets.Tests;
 
@@ -35,8 +32,7 @@ public sealed class VaultStoreTests
         using var m = new Manifest();
         h.Vault.PutKv2("my-secret", """{"username":"app","password":"one"}""");
         var path = m.Write(UserExample);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddKubernetesSecrets(secrets =>
+        await using var app = await OptionsMonitorHost.StartAsync(secrets =>
         {
             secrets.TimeProvider = h.Clock;
             secrets.LoggerFactory = h.Logs.Factory;
@@ -51,22 +47,16 @@ public sealed class VaultStoreTests
                 });
             });
         });
-        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
-        using var host = builder.Build();
-        await host.StartAsync();
-        var monitor = host.Services.GetRequiredService<IOptionsMonitor<DatabaseOptions>>();
-        var seen = new ConcurrentQueue<string?>();
-        using var subscription = monitor.OnChange(o => seen.Enqueue(o.Password));
-        Assert.Equal("app", monitor.CurrentValue.Username);
-        Assert.Equal("one", monitor.CurrentValue.Password);
+        Assert.Equal("app", app.Current.Username);
+        Assert.Equal("one", app.Current.Password);
         Assert.Equal(1, h.Vault.Count("secret/data/my-secret"));
 
         h.Vault.PutKv2("my-secret", """{"username":"app","password":"two"}""");
         await h.Clock.AdvanceInStepsAsync(TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(30));
 
-        Assert.Equal("two", monitor.CurrentValue.Password);
-        Assert.Equal(["two"], seen);
-        await host.StopAsync();
+        Assert.Equal("two", app.Current.Password);
+        Assert.Equal(["two"], app.Passwords);
+        await app.StopAsync();
     }
 
     [Fact]
@@ -236,12 +226,5 @@ public sealed class VaultStoreTests
 
         Assert.Equal("pw", config["password"]);
         Assert.Equal(1, h.Vault.Count("auth/approle/login"));
-    }
-
-    public sealed class DatabaseOptions
-    {
-        public string? Username { get; set; }
-
-        public string? Password { get; set; }
     }
 }

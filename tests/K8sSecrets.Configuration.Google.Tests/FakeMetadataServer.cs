@@ -1,12 +1,6 @@
-using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace K8sSecrets.Configuration.Google.Tests;
 
@@ -19,14 +13,16 @@ public sealed class FakeMetadataServer : IAsyncDisposable
 {
     public const string TokenPath = "/computeMetadata/v1/instance/service-accounts/default/token";
 
-    private readonly WebApplication _app;
     private readonly Lock _lock = new();
     private readonly HashSet<string> _valid = new(StringComparer.Ordinal);
+    private LoopbackServer _server = null!;
     private int _issued;
 
-    private FakeMetadataServer(WebApplication app) => _app = app;
+    private FakeMetadataServer()
+    {
+    }
 
-    public Uri Address { get; private set; } = null!;
+    public Uri Address => _server.Address;
 
     public string ProjectId { get; set; } = "payments-prod";
 
@@ -42,14 +38,8 @@ public sealed class FakeMetadataServer : IAsyncDisposable
 
     public static async Task<FakeMetadataServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new FakeMetadataServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        server.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var server = new FakeMetadataServer();
+        server._server = await LoopbackServer.StartAsync(server.HandleAsync);
         return server;
     }
 
@@ -70,7 +60,7 @@ public sealed class FakeMetadataServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

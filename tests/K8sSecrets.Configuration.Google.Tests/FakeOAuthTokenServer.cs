@@ -1,14 +1,8 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace K8sSecrets.Configuration.Google.Tests;
 
@@ -18,18 +12,14 @@ namespace K8sSecrets.Configuration.Google.Tests;
 /// </summary>
 public sealed class FakeOAuthTokenServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly RSA _key;
     private readonly HashSet<string> _valid = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private LoopbackServer _server = null!;
 
-    private FakeOAuthTokenServer(WebApplication app, RSA key)
-    {
-        _app = app;
-        _key = key;
-    }
+    private FakeOAuthTokenServer(RSA key) => _key = key;
 
-    public string TokenUri { get; private set; } = null!;
+    public string TokenUri => new Uri(_server.Address, "/token").AbsoluteUri;
 
     public int Grants { get; private set; }
 
@@ -37,14 +27,8 @@ public sealed class FakeOAuthTokenServer : IAsyncDisposable
 
     public static async Task<FakeOAuthTokenServer> StartAsync(RSA key)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new FakeOAuthTokenServer(app, key);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        server.TokenUri = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/token").AbsoluteUri;
+        var server = new FakeOAuthTokenServer(key);
+        server._server = await LoopbackServer.StartAsync(server.HandleAsync);
         return server;
     }
 
@@ -56,7 +40,7 @@ public sealed class FakeOAuthTokenServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private static byte[] FromBase64Url(string text)
     {

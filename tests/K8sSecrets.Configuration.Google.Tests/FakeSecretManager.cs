@@ -1,16 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace K8sSecrets.Configuration.Google.Tests;
 
@@ -33,20 +27,16 @@ public sealed class FakeSecretManager : IAsyncDisposable
     public const string Project = "payments-prod";
     public const string ProjectNumber = "123456789012";
 
-    private readonly WebApplication _app;
     private readonly Func<string, bool> _acceptToken;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FakeSecret> _secrets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<GsmFault>> _faults = new(StringComparer.Ordinal);
+    private LoopbackServer _server = null!;
     private int _inFlight;
 
-    private FakeSecretManager(WebApplication app, Func<string, bool> acceptToken)
-    {
-        _app = app;
-        _acceptToken = acceptToken;
-    }
+    private FakeSecretManager(Func<string, bool> acceptToken) => _acceptToken = acceptToken;
 
-    public Uri Address { get; private set; } = null!;
+    public Uri Address => _server.Address;
 
     public ConcurrentQueue<GsmRequest> Requests { get; } = new();
 
@@ -67,16 +57,13 @@ public sealed class FakeSecretManager : IAsyncDisposable
 
     public int MaxInFlight { get; private set; }
 
+    /// <summary>Gets or sets the answer every authenticated request gets while set (an outage), before any queued fault.</summary>
+    public GsmFault? Outage { get; set; }
+
     public static async Task<FakeSecretManager> StartAsync(Func<string, bool> acceptToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var fake = new FakeSecretManager(app, acceptToken);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        fake.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var fake = new FakeSecretManager(acceptToken);
+        fake._server = await LoopbackServer.StartAsync(fake.HandleAsync);
         return fake;
     }
 
@@ -159,7 +146,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private static string Crc(byte[] data) => Crc32CReference(data).ToString(CultureInfo.InvariantCulture);
 
@@ -244,7 +231,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
             return;
         }
 
-        if ((_faults.TryGetValue(kind, out var queue) && queue.TryDequeue(out var fault)) || (_faults.TryGetValue("*", out queue) && queue.TryDequeue(out fault)))
+        if (Outage is { } fault || (_faults.TryGetValue(kind, out var queue) && queue.TryDequeue(out fault)) || (_faults.TryGetValue("*", out queue) && queue.TryDequeue(out fault)))
         {
             if (fault.RetryAfterSeconds is { } seconds)
             {

@@ -11,7 +11,7 @@ namespace K8sSecrets.Configuration.Google.Tests;
 /// </summary>
 public sealed class GoogleHarness : IAsyncDisposable
 {
-    private readonly List<IConfigurationRoot> _configs = [];
+    private readonly SecretsHarness _secrets = new();
 
     private GoogleHarness(FakeMetadataServer metadata, FakeSecretManager store)
     {
@@ -25,7 +25,7 @@ public sealed class GoogleHarness : IAsyncDisposable
 
     public FakeSecretManager Store { get; }
 
-    public LogCapture Logs { get; } = new();
+    public LogCapture Logs => _secrets.Logs;
 
     public static async Task<GoogleHarness> StartAsync()
     {
@@ -37,11 +37,7 @@ public sealed class GoogleHarness : IAsyncDisposable
     public ComputeCredential WorkloadIdentity() => new(new ComputeCredential.Initializer(Metadata.TokenUrl));
 
     public IConfigurationRoot Build(Action<GoogleSecretManagerOptions> configure)
-    {
-        var config = new ConfigurationBuilder().AddKubernetesSecrets(secrets => Configure(secrets, configure)).Build();
-        _configs.Add(config);
-        return config;
-    }
+        => _secrets.Build(secrets => Configure(secrets, configure));
 
     public void Configure(KubernetesSecretsBuilder secrets, Action<GoogleSecretManagerOptions> configure)
     {
@@ -60,13 +56,8 @@ public sealed class GoogleHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var config in _configs)
-        {
-            (config as IDisposable)?.Dispose();
-        }
-
+        _secrets.Dispose();
         await Store.DisposeAsync();
         await Metadata.DisposeAsync();
-        Logs.Dispose();
     }
 }

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace K8sSecrets.Configuration.Google.Tests;
 
@@ -14,28 +11,20 @@ public sealed class HostTests
         await using var h = await GoogleHarness.StartAsync();
         h.Store.AddVersion("db-config", """{"Username":"app","Password":"one"}""");
         h.Store.AddVersion("db-password", "unused");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddKubernetesSecrets(secrets => h.Configure(secrets, gcp =>
+        await using var app = await OptionsMonitorHost.StartAsync(secrets => h.Configure(secrets, gcp =>
         {
             gcp.PollInterval = TimeSpan.FromMinutes(2);
             gcp.Secret("db-config", section: "Database");
         }));
-        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
-        using var host = builder.Build();
-        await host.StartAsync();
-        var monitor = host.Services.GetRequiredService<IOptionsMonitor<DatabaseOptions>>();
-        var seen = new ConcurrentQueue<string?>();
-        using var subscription = monitor.OnChange(o => seen.Enqueue(o.Password));
-        Assert.Equal("one", monitor.CurrentValue.Password);
+        Assert.Equal("one", app.Current.Password);
 
         h.Store.AddVersion("db-config", """{"Username":"app","Password":"two"}""");
         await h.Clock.AdvanceInStepsAsync(TimeSpan.FromMinutes(6), TimeSpan.FromMinutes(1));
 
-        Assert.Equal("two", monitor.CurrentValue.Password);
-        Assert.Equal(["two"], seen);
+        Assert.Equal("two", app.Current.Password);
+        Assert.Equal(["two"], app.Passwords);
 
-        await host.StopAsync();
-        ((IDisposable)builder.Configuration).Dispose();
+        await app.StopAsync();
         var after = h.Store.Requests.Count;
         h.Clock.Fake.Advance(TimeSpan.FromHours(1));
         Assert.Equal(0, h.Clock.Waiting);
@@ -70,12 +59,5 @@ public sealed class HostTests
                 g.Secret("a");
             })).ParamName);
         });
-    }
-
-    public sealed class DatabaseOptions
-    {
-        public string? Username { get; set; }
-
-        public string? Password { get; set; }
     }
 }

@@ -20,51 +20,36 @@ public sealed class ApiConformanceTests : SecretSourceConformanceTests<ApiConfor
         });
 
     /// <summary>The Secret <c>payments/app</c>; an outage is every request refused and the open watches cut.</summary>
-    public sealed class Store(FakeKubeApi server) : IConformanceStore
+    public sealed class Store(FakeKubeApi server) : WholeMapStore
     {
         public const string Ns = "payments";
         public const string Name = "app";
-        private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 
         public k8s.Kubernetes Client { get; } = server.CreateClient();
 
-        public string SourceName => $"Secret '{Name}' in namespace '{Ns}'";
+        public override string SourceName => $"Secret '{Name}' in namespace '{Ns}'";
 
-        public int Requests => server.Requests.Count;
+        public override int Requests => server.Requests.Count;
 
-        public Task SetAsync(string name, string value)
-        {
-            _values[name] = value;
-            Put();
-            return Task.CompletedTask;
-        }
-
-        public Task RemoveAsync(string name)
-        {
-            _values.Remove(name);
-            Put();
-            return Task.CompletedTask;
-        }
-
-        public Task BreakAsync()
+        public override Task BreakAsync()
         {
             server.Forbid = static _ => true;
             server.DropWatches();
             return Task.CompletedTask;
         }
 
-        public Task HealAsync()
+        public override Task HealAsync()
         {
             server.Forbid = null;
             return Task.CompletedTask;
         }
 
-        public async ValueTask DisposeAsync()
+        public override async ValueTask DisposeAsync()
         {
             Client.Dispose();
             await server.DisposeAsync();
         }
 
-        private void Put() => server.Put(Ns, Name, _values.ToDictionary(p => p.Key, p => Encoding.UTF8.GetBytes(p.Value)));
+        protected override void Write(IReadOnlyDictionary<string, string> values) => server.Put(Ns, Name, values.ToDictionary(p => p.Key, p => Encoding.UTF8.GetBytes(p.Value)));
     }
 }

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace K8sSecrets.Configuration.Vault.Tests;
 
@@ -14,29 +11,21 @@ public sealed class HostTests
         await using var h = await VaultHarness.StartAsync();
         h.Vault.PutKv2("payments/db", """{"username":"app","password":"one"}""");
         h.Vault.PutKv1("kv/payments/flags", """{"beta":"false"}""");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddKubernetesSecrets(secrets => h.Configure(secrets, v =>
+        await using var app = await OptionsMonitorHost.StartAsync(secrets => h.Configure(secrets, v =>
         {
             v.PollInterval = TimeSpan.FromMinutes(2);
             v.Secret("secret/payments/db", section: "Database").Secret("kv/payments/flags", section: "Flags");
         }));
-        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
-        using var host = builder.Build();
-        await host.StartAsync();
-        var monitor = host.Services.GetRequiredService<IOptionsMonitor<DatabaseOptions>>();
-        var seen = new ConcurrentQueue<string?>();
-        using var subscription = monitor.OnChange(o => seen.Enqueue(o.Password));
-        Assert.Equal("one", monitor.CurrentValue.Password);
-        Assert.Equal("false", builder.Configuration["Flags:beta"]);
+        Assert.Equal("one", app.Current.Password);
+        Assert.Equal("false", app.Configuration["Flags:beta"]);
 
         h.Vault.PutKv2("payments/db", """{"username":"app","password":"two"}""");
         await h.Clock.AdvanceInStepsAsync(TimeSpan.FromMinutes(6), TimeSpan.FromMinutes(1));
 
-        Assert.Equal("two", monitor.CurrentValue.Password);
-        Assert.Equal(["two"], seen);
+        Assert.Equal("two", app.Current.Password);
+        Assert.Equal(["two"], app.Passwords);
 
-        await host.StopAsync();
-        ((IDisposable)builder.Configuration).Dispose();
+        await app.StopAsync();
         var after = h.Vault.Requests.Count;
         h.Clock.Fake.Advance(TimeSpan.FromHours(1));
         Assert.Equal(0, h.Clock.Waiting);
@@ -61,12 +50,5 @@ public sealed class HostTests
             Assert.Equal("version", Assert.Throws<ArgumentOutOfRangeException>(() => secrets.FromVault(v => v.Secret("secret/app", section: null, version: 0))).ParamName);
             Assert.Equal("role", Assert.Throws<ArgumentException>(() => secrets.FromVault(v => v.UseKubernetesAuth(" "))).ParamName);
         });
-    }
-
-    public sealed class DatabaseOptions
-    {
-        public string? Username { get; set; }
-
-        public string? Password { get; set; }
     }
 }

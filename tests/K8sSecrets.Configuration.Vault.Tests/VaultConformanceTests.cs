@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
 
@@ -20,10 +19,9 @@ public sealed class VaultConformanceTests : SecretSourceConformanceTests<VaultCo
         });
 
     /// <summary>The KV v2 secret <c>secret/app</c>; an outage is a sealed Vault.</summary>
-    public sealed class Store : IConformanceStore
+    public sealed class Store : WholeMapStore
     {
         public const string Path = "secret/app";
-        private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
         private readonly TempFolder _folder = new();
 
         public Store(FakeVault vault)
@@ -36,42 +34,28 @@ public sealed class VaultConformanceTests : SecretSourceConformanceTests<VaultCo
 
         public string JwtPath { get; }
 
-        public string SourceName => Vault.Address.GetLeftPart(UriPartial.Authority);
+        public override string SourceName => Vault.Address.GetLeftPart(UriPartial.Authority);
 
-        public int Requests => Vault.Requests.Count;
+        public override int Requests => Vault.Requests.Count;
 
-        public Task SetAsync(string name, string value)
-        {
-            _values[name] = value;
-            Put();
-            return Task.CompletedTask;
-        }
-
-        public Task RemoveAsync(string name)
-        {
-            _values.Remove(name);
-            Put();
-            return Task.CompletedTask;
-        }
-
-        public Task BreakAsync()
+        public override Task BreakAsync()
         {
             Vault.Sealed = true;
             return Task.CompletedTask;
         }
 
-        public Task HealAsync()
+        public override Task HealAsync()
         {
             Vault.Sealed = false;
             return Task.CompletedTask;
         }
 
-        public async ValueTask DisposeAsync()
+        public override async ValueTask DisposeAsync()
         {
             await Vault.DisposeAsync();
             _folder.Dispose();
         }
 
-        private void Put() => Vault.PutKv2("app", new JsonObject(_values.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))).ToJsonString());
+        protected override void Write(IReadOnlyDictionary<string, string> values) => Vault.PutKv2("app", ToJson(values));
     }
 }

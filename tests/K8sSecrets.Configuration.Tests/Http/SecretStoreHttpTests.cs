@@ -13,7 +13,7 @@ public sealed class SecretStoreHttpTests
     public async Task A_root_only_bundle_trusts_a_leaf_issued_by_the_intermediate_the_server_presents()
     {
         using var pki = new TestCertificates("127.0.0.1", withIntermediate: true);
-        await using var server = await LoopbackServer.StartAsync(c => c.Response.WriteAsync("ok"), pki.Server, pki.ServedChain);
+        await using var server = await LoopbackServer.StartAsync(c => c.Response.WriteAsync("ok"), LoopbackServer.Https(pki.Server, pki.ServedChain));
         using var client = new HttpClient(SecretStoreHttp.CreateHandler(pki.RootBundlePath, clientCertificate: null));
 
         using var response = await SendAsync(client, $"https://127.0.0.1:{server.Address.Port}/v1/x", pki.RootBundlePath);
@@ -25,7 +25,7 @@ public sealed class SecretStoreHttpTests
     public async Task A_name_mismatch_fails_as_tls_naming_the_bundle_the_path_and_not_the_query()
     {
         using var pki = new TestCertificates("vault.other.example", withIntermediate: true);
-        await using var server = await LoopbackServer.StartAsync(c => c.Response.WriteAsync("ok"), pki.Server, pki.ServedChain);
+        await using var server = await LoopbackServer.StartAsync(c => c.Response.WriteAsync("ok"), LoopbackServer.Https(pki.Server, pki.ServedChain));
         using var client = new HttpClient(SecretStoreHttp.CreateHandler(pki.RootBundlePath, clientCertificate: null));
 
         var error = await Assert.ThrowsAsync<SecretSourceException>(() => SendAsync(client, $"https://127.0.0.1:{server.Address.Port}/v1/x?token=SENTINEL", pki.RootBundlePath));
@@ -40,7 +40,7 @@ public sealed class SecretStoreHttpTests
     {
         using var trusted = new TestCertificates("127.0.0.1", withIntermediate: false);
         using var other = new TestCertificates("127.0.0.1", withIntermediate: true);
-        await using var server = await LoopbackServer.StartAsync(c => c.Response.WriteAsync("ok"), other.Server, other.ServedChain);
+        await using var server = await LoopbackServer.StartAsync(c => c.Response.WriteAsync("ok"), LoopbackServer.Https(other.Server, other.ServedChain));
         using var client = new HttpClient(SecretStoreHttp.CreateHandler(trusted.RootBundlePath, clientCertificate: null));
 
         var error = await Assert.ThrowsAsync<SecretSourceException>(() => SendAsync(client, $"https://127.0.0.1:{server.Address.Port}/v1/x", trusted.RootBundlePath));
