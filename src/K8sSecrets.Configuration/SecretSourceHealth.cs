@@ -9,9 +9,11 @@ public sealed class SecretSourceHealth
         string? lastError,
         int consecutiveFailures,
         TimeSpan? staleness,
-        IReadOnlyList<SecretExpiry> expiries)
+        IReadOnlyList<SecretExpiry> expiries,
+        DateTimeOffset checkedAt)
     {
         Expiries = expiries;
+        CheckedAt = checkedAt;
         LastSuccess = lastSuccess;
         LastFailure = lastFailure;
         LastError = lastError;
@@ -33,6 +35,9 @@ public sealed class SecretSourceHealth
 
     /// <summary>Gets how long ago the published values were last confirmed (measured on the monotonic clock), or <see langword="null"/> if never.</summary>
     public TimeSpan? Staleness { get; }
+
+    /// <summary>Gets when this view was taken, on the source's clock: compare <see cref="SecretExpiry.At"/> with it.</summary>
+    public DateTimeOffset CheckedAt { get; }
 
     /// <summary>
     /// Gets what the published values hold that expires or is due to rotate, earliest first: what

@@ -30,7 +30,7 @@ public sealed partial class SecretsConfigurationProvider
 
     private static partial class AuditLog
     {
-        [LoggerMessage(100, LogLevel.Information, "{Kind} '{Name}' published version {Version} read as {Identity}: added [{Added}], changed [{Changed}], removed [{Removed}].", EventName = "SecretsChanged")]
+        [LoggerMessage(100, LogLevel.Information, "{Kind} '{Name}' published version {Version} read as {Identity}: added {Added}, changed {Changed}, removed {Removed}.", EventName = "SecretsChanged")]
         public static partial void SecretsChanged(ILogger logger, string kind, string name, string version, IReadOnlyList<string> added, IReadOnlyList<string> changed, IReadOnlyList<string> removed, string identity);
     }
 }

@@ -80,6 +80,11 @@ public sealed partial class SecretsConfigurationProvider
                 {
                     (found ??= []).Add(new SecretExpiry(key, at, SecretExpiryKind.Expires));
                 }
+                else
+                {
+                    // The marker is there but no block decoded (the PEM reader skips a malformed one).
+                    Log.CertificateUnreadable(_logger, Source.Kind, Source.Name, key);
+                }
             }
             catch (CryptographicException)
             {

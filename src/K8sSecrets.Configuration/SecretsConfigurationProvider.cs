@@ -114,7 +114,8 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
                 _lastError,
                 Math.Max(_consecutiveFailures, _backgroundFailures),
                 _lastSuccess is null ? null : _time.GetElapsedTime(_lastSuccessTimestamp),
-                _expiries);
+                _expiries,
+                _time.GetUtcNow());
         }
     }
 

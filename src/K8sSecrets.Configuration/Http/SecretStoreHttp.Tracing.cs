@@ -9,7 +9,7 @@ public static partial class SecretStoreHttp
     /// under it. Tags: the store (as named in errors: no credential), the method and the path (never
     /// the query, a header or a body). Nothing is allocated when nobody listens.
     /// </summary>
-    private static Activity? StartRequestActivity(HttpRequestMessage request, string store)
+    private static Activity? StartRequestActivity(HttpClient client, HttpRequestMessage request, string store)
     {
         if (!SecretsTelemetry.Activities.HasListeners())
         {
@@ -21,7 +21,10 @@ public static partial class SecretStoreHttp
         {
             activity.SetTag("store", store);
             activity.SetTag("http.request.method", request.Method.Method);
-            activity.SetTag("url.path", PathOf(request));
+            var path = request.RequestUri is { IsAbsoluteUri: false } relative && client.BaseAddress is { } baseAddress
+                ? new Uri(baseAddress, relative).AbsolutePath
+                : PathOf(request);
+            activity.SetTag("url.path", path);
         }
 
         return activity;

@@ -87,7 +87,7 @@ public static partial class SecretStoreHttp
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(store);
-        using var activity = StartRequestActivity(request, store);
+        using var activity = StartRequestActivity(client, request, store);
         try
         {
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
