@@ -43,7 +43,7 @@ public sealed partial class SecretsConfigurationProvider
         }
 
         _sourceExpiries = fromSource;
-        SecretExpiry[] merged = [.. _sourceExpiries, .. _certificateExpiries];
+        SecretExpiry[] merged = _sourceExpiries.Length + _certificateExpiries.Length == 0 ? [] : [.. _sourceExpiries, .. _certificateExpiries];
         Array.Sort(merged, static (a, b) => a.At.CompareTo(b.At));
         lock (_healthLock)
         {
