@@ -42,8 +42,16 @@ public sealed class WebApiSampleTests
         Assert.Contains("Db:tls.crt", body, StringComparison.Ordinal);
         Assert.DoesNotContain(Sentinel, body, StringComparison.Ordinal);
 
-        var metrics = await client.GetStringAsync("/metrics");
-        Assert.True(await ChangesAsync(client, volume.Root) > changesBefore, "k8ssecrets_changes_total grew");
+        // The exporter caches a scrape for a moment: scrape until the rotation shows.
+        var metrics = string.Empty;
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                metrics = client.GetStringAsync("/metrics").Result;
+                return Value(metrics, "k8ssecrets_changes_total", volume.Root, orNull: true) > changesBefore
+                    && Value(metrics, "k8ssecrets_expiry_seconds", volume.Root, orNull: true) is not null;
+            },
+            "k8ssecrets_changes_total grew and the certificate's expiry is exported");
         var expiry = Value(metrics, "k8ssecrets_expiry_seconds", volume.Root);
         Assert.InRange(expiry, TimeSpan.FromDays(1.9).TotalSeconds, TimeSpan.FromDays(2).TotalSeconds);
         foreach (var name in MonitoringFilesTests.EmittedPrometheusNames())
@@ -57,9 +65,6 @@ public sealed class WebApiSampleTests
         volume.Write(("User", "app3"), ("Password", Sentinel), ("tls.crt", Certificates.SelfSignedPem(DateTimeOffset.UtcNow.AddMinutes(-5))));
         await Eventually.HoldsAsync(() => client.GetAsync("/healthz").Result.StatusCode == HttpStatusCode.ServiceUnavailable, "an expired certificate makes the app unhealthy");
     }
-
-    private static async Task<double> ChangesAsync(HttpClient client, string source)
-        => Value(await client.GetStringAsync("/metrics"), "k8ssecrets_changes_total", source);
 
     private static double Value(string metrics, string name, string source)
         => Value(metrics, name, source, orNull: false)!.Value;

@@ -35,9 +35,11 @@ public sealed class OperationsTests
         source.Set([("Key", "v1")], ("db/password", Start.AddDays(40), SecretExpiryKind.Expires));
         await provider.RefreshAsync(CancellationToken.None);
         source.Set([("Key", "v1")], ("db/password", Start.AddDays(1), SecretExpiryKind.Expires));
+        using var refreshes = new MetricCollector<long>(null, SecretsTelemetry.MeterName, "k8ssecrets.refreshes");
         source.Signals!.RequestRefresh(); // answered Unchanged: the previous expiry stays
-        await Eventually.HoldsAsync(() => harness.Time.GetUtcNow() >= Start, "the unchanged read ran");
-        await Task.Delay(50);
+        await Eventually.HoldsAsync(
+            () => refreshes.GetMeasurementSnapshot().Any(m => Equals(m.Tags["source.name"], "expiry-kept") && Equals(m.Tags["result"], "unchanged")),
+            "the unchanged read is recorded");
         Assert.Equal(Start.AddDays(40), provider.GetHealth().EarliestExpiry!.At);
     }
 
@@ -82,8 +84,8 @@ public sealed class OperationsTests
 
         // A rotation moves the expiry out: no log; a later approach warns again.
         source.Set([("Key", "v2")], ("lease", harness.Time.GetUtcNow().AddDays(30), SecretExpiryKind.Expires));
-        await provider.RefreshAsync(CancellationToken.None);
-        await Task.Delay(50);
+        await provider.RefreshAsync(CancellationToken.None); // publishes and checks the expiry before it returns
+        Assert.Equal(Start.AddDays(30), provider.GetHealth().EarliestExpiry!.At - (harness.Time.GetUtcNow() - Start));
         Assert.Equal(2, Count(harness, "ExpiresSoon"));
         Assert.Equal(1, Count(harness, "Expired"));
     }

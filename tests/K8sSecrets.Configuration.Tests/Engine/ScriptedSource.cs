@@ -7,6 +7,10 @@ internal sealed class ScriptedSource(string name) : SecretSource("scripted", nam
     private (string Name, string? Value)[] _values = [];
     private (string Name, DateTimeOffset At, SecretExpiryKind Kind)[] _expiries = [];
 
+    private int _loads;
+
+    public int Loads => Volatile.Read(ref _loads);
+
     public bool AnswerUnchanged { get; set; }
 
     public string? Who { get; set; }
@@ -30,6 +34,7 @@ internal sealed class ScriptedSource(string name) : SecretSource("scripted", nam
     {
         lock (_lock)
         {
+            Interlocked.Increment(ref _loads);
             if (AnswerUnchanged && !context.ReadAll)
             {
                 return ValueTask.FromResult(SecretLoadResult.Unchanged());
