@@ -91,7 +91,8 @@ internal sealed partial class AwsSecretsReader : IDisposable
             changed |= await ReadPinnedAsync(state, strict, cancellationToken).ConfigureAwait(false);
         }
 
-        UpdateNextRotation();
+        // A moved rotation date is reported with a snapshot: the engine keeps the last one it got.
+        changed |= UpdateNextRotation();
         Log.Checked(_logger, listing?.Count ?? -1, batch.Count + pinned.Count, changed);
         var first = !_loaded;
         _loaded = true;
@@ -496,15 +497,22 @@ internal sealed partial class AwsSecretsReader : IDisposable
             {
                 snapshot.AddFailure(state.Root, failure);
             }
+
+            if (state.NextRotation is { } rotation)
+            {
+                snapshot.AddNextRotation(state.Name ?? state.Id, rotation);
+            }
         }
 
         snapshot.Version = string.Create(CultureInfo.InvariantCulture, $"{count} secrets");
         return snapshot;
     }
 
-    private void UpdateNextRotation()
+    /// <summary>Updates the earliest rotation date; returns whether it moved.</summary>
+    private bool UpdateNextRotation()
     {
         var next = _declared.Concat(_selected.Values).Select(static s => s.NextRotation).Where(static d => d is not null).Min();
-        Interlocked.Exchange(ref _nextRotationTicks, next?.UtcTicks ?? long.MaxValue);
+        var ticks = next?.UtcTicks ?? long.MaxValue;
+        return Interlocked.Exchange(ref _nextRotationTicks, ticks) != ticks;
     }
 }

@@ -332,11 +332,16 @@ internal sealed partial class KeyVaultReader
     private SecretSnapshot BuildSnapshot(List<KeyValuePair<string, string>> failures)
     {
         var snapshot = new SecretSnapshot(_options);
-        foreach (var (_, state) in _secrets.OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase))
+        foreach (var (secret, state) in _secrets.OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase))
         {
             foreach (var (name, value) in state.Entries)
             {
                 snapshot.Add(name, value);
+            }
+
+            if (state.ExpiresOn is { } expiresOn)
+            {
+                snapshot.AddExpiry(secret, expiresOn);
             }
         }
 

@@ -102,7 +102,14 @@ internal sealed partial class GoogleSecretReader : IDisposable
         ThrowIfFailed(outcomes, strict);
         Schedule(due, outcomes, poll);
 
-        EarliestExpiry = AllStates().Where(static s => s.ExpireTime is not null).Select(static s => s.ExpireTime).Min();
+        var earliest = AllStates().Where(static s => s.ExpireTime is not null).Select(static s => s.ExpireTime).Min();
+        if (earliest != EarliestExpiry)
+        {
+            // A moved expiry is reported with a snapshot: the engine keeps the last one it got.
+            _dirty = true;
+        }
+
+        EarliestExpiry = earliest;
         var first = !_loaded;
         _loaded = true;
         if (!_dirty && !first && !readAll)
@@ -504,6 +511,11 @@ internal sealed partial class GoogleSecretReader : IDisposable
             if (state.ResolvedVersion is { } version)
             {
                 (versions ??= []).Add(state.SecretId + "@" + version);
+            }
+
+            if (state.ExpireTime is { } expireTime)
+            {
+                snapshot.AddExpiry(state.TargetName, expireTime);
             }
         }
 

@@ -42,6 +42,9 @@ internal sealed class VaultPathState(VaultSecretPath declared)
     /// <summary>Gets or sets the token generation the lease was obtained under; leases die with their token.</summary>
     public int TokenGeneration { get; set; }
 
+    /// <summary>Gets or sets when the lease ends on the wall clock, for reporting only (schedules are monotonic).</summary>
+    public DateTimeOffset? LeaseEndsAt { get; set; }
+
     public bool HasLease => LeaseId is not null;
 
     /// <summary>Gets the name a failure is recorded under: the section, else the path.</summary>
@@ -51,6 +54,7 @@ internal sealed class VaultPathState(VaultSecretPath declared)
     {
         LeaseId = null;
         LeaseSeconds = 0;
+        LeaseEndsAt = null;
         RenewAt = Monotonic.Never;
     }
 }

@@ -23,6 +23,8 @@ internal sealed partial class VaultSecretSource
             if (granted * 10 >= path.LeaseSeconds * 9 && reply.Envelope!.Renewable)
             {
                 path.RenewAt = _time.After(now, TimeSpan.FromSeconds(granted) * 2 / 3);
+                path.LeaseEndsAt = _time.GetUtcNow() + TimeSpan.FromSeconds(granted);
+                _dirty = true;
                 Log.LeaseRenewed(_logger, path.Declared.Path, granted);
                 return;
             }

@@ -27,6 +27,7 @@ internal sealed partial class VaultSecretSource : SecretSource
     private bool _loaded;
     private bool _dirty;
     private long _nextDue = Monotonic.Never;
+    private DateTimeOffset? _reportedTokenExpiry;
 
     public VaultSecretSource(string name, VaultSecretOptions options, VaultAuthMethod auth, IVaultApi api, SecretSourceContext context)
         : base("vault", name, options)
@@ -40,6 +41,9 @@ internal sealed partial class VaultSecretSource : SecretSource
         _paths = [.. options.Secrets.Select(static s => new VaultPathState(s))];
         _mounts = new Dictionary<string, int>(options.KvVersions, StringComparer.Ordinal);
     }
+
+    /// <inheritdoc />
+    public override string? Identity => "Vault " + _session.Description;
 
     /// <summary>Gets the time until the next due action: a token or lease renewal, or a path's read.</summary>
     internal TimeSpan NextRead
@@ -124,6 +128,12 @@ internal sealed partial class VaultSecretSource : SecretSource
 
         var first = !_loaded;
         _loaded = true;
+        if (_session.ExpiresAt != _reportedTokenExpiry)
+        {
+            // The token was renewed or replaced: the engine keeps expiries from the last snapshot.
+            _dirty = true;
+        }
+
         if (!_dirty && !first)
         {
             return null;
@@ -253,6 +263,8 @@ internal sealed partial class VaultSecretSource : SecretSource
             path.LeaseId = leaseId;
             path.LeaseSeconds = envelope.LeaseDuration;
             path.TokenGeneration = _session.Generation;
+            path.LeaseEndsAt = _time.GetUtcNow() + duration;
+            _dirty = true;
             if (envelope.Renewable)
             {
                 path.RenewAt = _time.After(now, duration * 2 / 3);
@@ -327,6 +339,11 @@ internal sealed partial class VaultSecretSource : SecretSource
                 snapshot.AddFailure(path.FailureName, failure);
             }
 
+            if (path.LeaseEndsAt is { } leaseEnd)
+            {
+                snapshot.AddExpiry($"vault lease of {path.Declared.Path}", leaseEnd);
+            }
+
             if (path.Version is { } version)
             {
                 (versions ??= []).Add(path.Declared.Path + "@" + version);
@@ -334,6 +351,12 @@ internal sealed partial class VaultSecretSource : SecretSource
         }
 
         snapshot.Version = versions is null ? null : string.Join(",", versions);
+        _reportedTokenExpiry = _session.ExpiresAt;
+        if (_session.ExpiresAt is { } tokenEnd)
+        {
+            snapshot.AddExpiry("vault token", tokenEnd);
+        }
+
         return snapshot;
     }
 

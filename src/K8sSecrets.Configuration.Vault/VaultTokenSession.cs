@@ -39,6 +39,9 @@ internal sealed partial class VaultTokenSession
 
     public string Description => _auth.Description;
 
+    /// <summary>Gets when the token expires on the wall clock, for reporting only (schedules are monotonic); <see langword="null"/> when it never does.</summary>
+    public DateTimeOffset? ExpiresAt { get; private set; }
+
     public bool CanLogin => _auth.CanLogin;
 
     /// <summary>Makes sure a token is held and renewed when due. Throws <see cref="SecretSourceException"/> when it cannot.</summary>
@@ -163,6 +166,7 @@ internal sealed partial class VaultTokenSession
     {
         _ttl = ttl;
         _renewable = renewable;
+        ExpiresAt = ttl > TimeSpan.Zero ? _time.GetUtcNow() + ttl : null;
 
         // A TTL of 0 is a token that never expires (a root token); there is nothing to renew.
         RenewAt = ttl > TimeSpan.Zero && (renewable || _auth.CanLogin)
@@ -189,6 +193,7 @@ internal sealed partial class VaultTokenSession
             if (capped || !auth.Renewable)
             {
                 Schedule(_ttl, renewable: false);
+                ExpiresAt = _time.GetUtcNow() + TimeSpan.FromSeconds(auth.LeaseDuration);
                 await ReplaceOrGiveUpAsync($"the renewal was capped at {auth.LeaseDuration} s (max TTL reached)", cancellationToken).ConfigureAwait(false);
                 return;
             }

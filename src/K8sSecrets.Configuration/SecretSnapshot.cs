@@ -10,7 +10,7 @@ namespace K8sSecrets.Configuration;
 /// A name that could not be read (see <see cref="AddFailure"/>) keeps its last published value,
 /// so one bad file or path never wipes a good one.
 /// </remarks>
-public sealed class SecretSnapshot
+public sealed partial class SecretSnapshot
 {
     /// <summary>The largest value accepted, in bytes: 1 MiB, the Kubernetes limit for a Secret.</summary>
     public const int MaxValueBytes = 1024 * 1024;

@@ -40,6 +40,12 @@ public abstract class SecretSource : IDisposable
     /// <summary>Gets the source's settings.</summary>
     public SecretSourceOptions Options { get; }
 
+    /// <summary>
+    /// Gets who the source reads as, for audit events: a service account, a Vault role, a client id,
+    /// a role ARN; or <see langword="null"/> when unknown. Never a credential.
+    /// </summary>
+    public virtual string? Identity => null;
+
     /// <summary>Reads the source.</summary>
     /// <param name="context">Why the engine reads, and whether everything must be read
     /// (<see cref="SecretLoadContext.ReadAll"/>).</param>

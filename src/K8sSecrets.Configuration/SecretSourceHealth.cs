@@ -8,8 +8,12 @@ public sealed class SecretSourceHealth
         DateTimeOffset? lastFailure,
         string? lastError,
         int consecutiveFailures,
-        TimeSpan? staleness)
+        TimeSpan? staleness,
+        IReadOnlyList<SecretExpiry> expiries,
+        DateTimeOffset checkedAt)
     {
+        Expiries = expiries;
+        CheckedAt = checkedAt;
         LastSuccess = lastSuccess;
         LastFailure = lastFailure;
         LastError = lastError;
@@ -31,6 +35,50 @@ public sealed class SecretSourceHealth
 
     /// <summary>Gets how long ago the published values were last confirmed (measured on the monotonic clock), or <see langword="null"/> if never.</summary>
     public TimeSpan? Staleness { get; }
+
+    /// <summary>Gets when this view was taken, on the source's clock: compare <see cref="SecretExpiry.At"/> with it.</summary>
+    public DateTimeOffset CheckedAt { get; }
+
+    /// <summary>
+    /// Gets what the published values hold that expires or is due to rotate, earliest first: what
+    /// the source reported with its last snapshot, and the <c>NotAfter</c> of every PEM certificate
+    /// published (named by its configuration key).
+    /// </summary>
+    public IReadOnlyList<SecretExpiry> Expiries { get; }
+
+    /// <summary>Gets the earliest of <see cref="Expiries"/> of kind <see cref="SecretExpiryKind.Expires"/>, or <see langword="null"/> when nothing published expires.</summary>
+    public SecretExpiry? EarliestExpiry
+    {
+        get
+        {
+            for (var i = 0; i < Expiries.Count; i++)
+            {
+                if (Expiries[i].Kind == SecretExpiryKind.Expires)
+                {
+                    return Expiries[i];
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Gets the earliest of <see cref="Expiries"/> of kind <see cref="SecretExpiryKind.NextRotation"/>, or <see langword="null"/> when none is planned.</summary>
+    public SecretExpiry? NextRotation
+    {
+        get
+        {
+            for (var i = 0; i < Expiries.Count; i++)
+            {
+                if (Expiries[i].Kind == SecretExpiryKind.NextRotation)
+                {
+                    return Expiries[i];
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <summary>Gets a value indicating whether the source has loaded and its last read succeeded.</summary>
     public bool IsHealthy => LastSuccess is not null && ConsecutiveFailures == 0;

@@ -27,6 +27,7 @@ public sealed partial class SecretsConfigurationProvider
             {
                 var wake = await _signal.WaitAsync(NextDelay(), _time, stopping).ConfigureAwait(false);
                 await PruneExpiredAsync(stopping).ConfigureAwait(false);
+                CheckExpiry();
                 if (wake == Wake.Rescheduled || (wake == Wake.Timeout && !ReadIsDue()))
                 {
                     continue;
@@ -69,7 +70,8 @@ public sealed partial class SecretsConfigurationProvider
         }
 
         var previous = _previous?.NextExpiry(_time);
-        return previous is { } p && (read is null || p < read) ? p : read;
+        var next = previous is { } p && (read is null || p < read) ? p : read;
+        return ExpiryDelay() is { } e && (next is null || e < next) ? e : next;
     }
 
     /// <summary>Whether the scheduled read is due (the loop may also wake for a previous value's end).</summary>
@@ -130,24 +132,32 @@ public sealed partial class SecretsConfigurationProvider
         {
             var started = _time.GetTimestamp();
             var context = new SecretLoadContext(reason, GetLoadFailures().Failures);
+            var activity = StartRefreshActivity(context);
             SecretLoadResult result;
             try
             {
                 result = await Source.LoadAsync(context, cancellationToken).ConfigureAwait(false)
                     ?? throw new SecretSourceException($"{Source} returned no load result; a source returns SecretLoadResult.Read or SecretLoadResult.Unchanged.");
                 change = result.Snapshot is { } snapshot ? Publish(snapshot) : null;
+                if (result.Snapshot is { } read)
+                {
+                    KeepExpiries(read, change is not null);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                EndRefreshActivity(activity, "cancelled", null, null);
                 throw;
             }
             catch (Exception ex)
             {
                 RecordFailure(ex, _time.GetElapsedTime(started), log: true);
+                EndRefreshActivity(activity, "failed", null, activity is null ? null : Describe(ex));
                 return ex;
             }
 
             RecordSuccess(result, change is not null, _time.GetElapsedTime(started));
+            EndRefreshActivity(activity, change is not null ? "changed" : "unchanged", result.Snapshot?.Version, null);
         }
         finally
         {
@@ -159,6 +169,7 @@ public sealed partial class SecretsConfigurationProvider
             Notify(change);
         }
 
+        CheckExpiry();
         return null;
     }
 
@@ -219,6 +230,7 @@ public sealed partial class SecretsConfigurationProvider
     {
         Log.Published(_logger, Source.Kind, Source.Name, change.Version, change.Added.Count, change.Changed.Count, change.Removed.Count);
         SecretsTelemetry.Changes.Add(1, SecretsTelemetry.Tags(Source));
+        Audit(change);
         t_inCallback = true;
         try
         {

@@ -113,7 +113,9 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
                 _lastFailure,
                 _lastError,
                 Math.Max(_consecutiveFailures, _backgroundFailures),
-                _lastSuccess is null ? null : _time.GetElapsedTime(_lastSuccessTimestamp));
+                _lastSuccess is null ? null : _time.GetElapsedTime(_lastSuccessTimestamp),
+                _expiries,
+                _time.GetUtcNow());
         }
     }
 

@@ -12,6 +12,9 @@ internal static class SecretsTelemetry
     private static readonly Meter s_meter = new(MeterName, typeof(SecretsTelemetry).Assembly.GetName().Version?.ToString(3));
     private static readonly ConcurrentDictionary<SecretsConfigurationProvider, byte> s_live = new();
 
+    /// <summary>The library's one activity source, named like the meter: a span per refresh and per store request.</summary>
+    public static readonly ActivitySource Activities = new(MeterName, typeof(SecretsTelemetry).Assembly.GetName().Version?.ToString(3));
+
     public static readonly Counter<long> Refreshes = s_meter.CreateCounter<long>(
         "k8ssecrets.refreshes", unit: "{refresh}", description: "Reads of a secret source, tagged with their result (changed, unchanged, failed).");
 
@@ -31,6 +34,11 @@ internal static class SecretsTelemetry
             ObserveStaleness,
             unit: "s",
             description: "Seconds since each source was last read successfully.");
+        s_meter.CreateObservableGauge(
+            "k8ssecrets.expiry",
+            ObserveExpiry,
+            unit: "s",
+            description: "Seconds until the earliest expiry (expiry.kind=expires) or planned rotation (expiry.kind=next_rotation) of what each source published; negative once passed.");
     }
 
     public static void Track(SecretsConfigurationProvider provider) => s_live.TryAdd(provider, 0);
@@ -55,6 +63,28 @@ internal static class SecretsTelemetry
             if (provider.GetHealth().Staleness is { } staleness)
             {
                 yield return new Measurement<double>(staleness.TotalSeconds, Tags(provider.Source));
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<double>> ObserveExpiry()
+    {
+        foreach (var provider in s_live.Keys)
+        {
+            var (expires, rotation) = provider.EarliestByKind();
+            var now = provider.Now;
+            if (expires is not null)
+            {
+                var tags = Tags(provider.Source);
+                tags.Add("expiry.kind", "expires");
+                yield return new Measurement<double>((expires.At - now).TotalSeconds, tags);
+            }
+
+            if (rotation is not null)
+            {
+                var tags = Tags(provider.Source);
+                tags.Add("expiry.kind", "next_rotation");
+                yield return new Measurement<double>((rotation.At - now).TotalSeconds, tags);
             }
         }
     }

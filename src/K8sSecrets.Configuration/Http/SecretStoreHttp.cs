@@ -87,17 +87,24 @@ public static partial class SecretStoreHttp
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(store);
+        using var activity = StartRequestActivity(client, request, store);
         try
         {
-            return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            EndRequestActivity(activity, response, null);
+            return response;
         }
         catch (HttpRequestException ex)
         {
-            throw TransportFailure(ex, store, PathOf(request), caBundlePath);
+            var failure = TransportFailure(ex, store, PathOf(request), caBundlePath);
+            EndRequestActivity(activity, null, failure.Message);
+            throw failure;
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SecretSourceException($"{store} did not answer {PathOf(request)} in time (timeout {client.Timeout.TotalSeconds:0} s).", ex) { IsTransient = true };
+            var failure = new SecretSourceException($"{store} did not answer {PathOf(request)} in time (timeout {client.Timeout.TotalSeconds:0} s).", ex) { IsTransient = true };
+            EndRequestActivity(activity, null, failure.Message);
+            throw failure;
         }
     }
 

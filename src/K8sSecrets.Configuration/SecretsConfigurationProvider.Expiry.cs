@@ -1,0 +1,206 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+
+namespace K8sSecrets.Configuration;
+
+public sealed partial class SecretsConfigurationProvider
+{
+    private const string CertificateMarker = "-----BEGIN CERTIFICATE-----";
+
+    /// <summary>The Warning thresholds of an expiry: 7 days, then 1 day, before it.</summary>
+    private static readonly TimeSpan FirstWarning = TimeSpan.FromDays(7);
+    private static readonly TimeSpan LastWarning = TimeSpan.FromDays(1);
+
+    /// <summary>The longest the loop sleeps before it looks at expiries again (timers have a range).</summary>
+    private static readonly TimeSpan LongestExpiryWait = TimeSpan.FromDays(1);
+
+    private SecretExpiry[] _sourceExpiries = [];
+    private SecretExpiry[] _certificateExpiries = [];
+    private SecretExpiry[] _expiries = [];
+    private int _expiryLevel;
+
+    /// <summary>Gets a value indicating whether the source is optional: a required one that cannot be read fails the build.</summary>
+    public bool IsOptional => Source.Options.Optional;
+
+    /// <summary>
+    /// After a successful read that returned a snapshot: keep what the source reported with it, and,
+    /// when the published data changed, find the <c>NotAfter</c> of the PEM certificates it holds.
+    /// Called under the refresh lock.
+    /// </summary>
+    private void KeepExpiries(SecretSnapshot snapshot, bool dataChanged)
+    {
+        var reported = snapshot.Expiries;
+        var fromSource = reported.Count == 0 ? [] : reported.ToArray();
+        if (!dataChanged && _sourceExpiries.Length == 0 && fromSource.Length == 0)
+        {
+            return;
+        }
+
+        if (dataChanged)
+        {
+            _certificateExpiries = FindCertificates(_current);
+        }
+
+        _sourceExpiries = fromSource;
+        SecretExpiry[] merged = _sourceExpiries.Length + _certificateExpiries.Length == 0 ? [] : [.. _sourceExpiries, .. _certificateExpiries];
+        Array.Sort(merged, static (a, b) => a.At.CompareTo(b.At));
+        lock (_healthLock)
+        {
+            _expiries = merged;
+        }
+    }
+
+    /// <summary>The earliest <c>NotAfter</c> of each published value that holds PEM certificates, named by its key.</summary>
+    private SecretExpiry[] FindCertificates(Dictionary<string, string?> data)
+    {
+        List<SecretExpiry>? found = null;
+        foreach (var (key, value) in data)
+        {
+            if (value is null || !value.Contains(CertificateMarker, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var certificates = new X509Certificate2Collection();
+            try
+            {
+                certificates.ImportFromPem(value);
+                DateTimeOffset? earliest = null;
+                foreach (var certificate in certificates)
+                {
+                    var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+                    if (earliest is null || notAfter < earliest)
+                    {
+                        earliest = notAfter;
+                    }
+                }
+
+                if (earliest is { } at)
+                {
+                    (found ??= []).Add(new SecretExpiry(key, at, SecretExpiryKind.Expires));
+                }
+                else
+                {
+                    // The marker is there but no block decoded (the PEM reader skips a malformed one).
+                    Log.CertificateUnreadable(_logger, Source.Kind, Source.Name, key);
+                }
+            }
+            catch (CryptographicException)
+            {
+                // The value itself is never logged; only the key that holds it.
+                Log.CertificateUnreadable(_logger, Source.Kind, Source.Name, key);
+            }
+            finally
+            {
+                foreach (var certificate in certificates)
+                {
+                    certificate.Dispose();
+                }
+            }
+        }
+
+        return found is null ? [] : [.. found];
+    }
+
+    /// <summary>
+    /// Logs a Warning the first time the earliest expiry comes within 7 days, again within 1 day, and
+    /// an Error once it has passed. A later expiry (after a rotation) lowers the level without a log.
+    /// </summary>
+    private void CheckExpiry()
+    {
+        SecretExpiry? earliest;
+        TimeSpan left;
+        int level;
+        lock (_healthLock)
+        {
+            earliest = FirstExpiring(_expiries);
+            left = earliest is null ? TimeSpan.MaxValue : earliest.At - _time.GetUtcNow();
+            level = LevelOf(left);
+            if (level <= _expiryLevel)
+            {
+                _expiryLevel = level;
+                return;
+            }
+
+            _expiryLevel = level;
+        }
+
+        if (level == 3)
+        {
+            Log.Expired(_logger, Source.Kind, Source.Name, earliest!.Name, earliest.At);
+        }
+        else
+        {
+            Log.ExpiresSoon(_logger, Source.Kind, Source.Name, earliest!.Name, earliest.At, Math.Round(left.TotalHours, 1));
+        }
+    }
+
+    /// <summary>The wait until the earliest expiry crosses its next threshold, or <see langword="null"/>.</summary>
+    private TimeSpan? ExpiryDelay()
+    {
+        TimeSpan left;
+        lock (_healthLock)
+        {
+            if (FirstExpiring(_expiries) is not { } earliest)
+            {
+                return null;
+            }
+
+            left = earliest.At - _time.GetUtcNow();
+        }
+
+        var wait = LevelOf(left) switch
+        {
+            0 => left - FirstWarning,
+            1 => left - LastWarning,
+            2 => left,
+            _ => (TimeSpan?)null,
+        };
+        return wait is not { } w ? null
+            : w < TimeSpan.Zero ? TimeSpan.Zero
+            : w > LongestExpiryWait ? LongestExpiryWait
+            : w;
+    }
+
+    internal DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>The earliest of each kind, for the expiry gauge.</summary>
+    internal (SecretExpiry? Expires, SecretExpiry? NextRotation) EarliestByKind()
+    {
+        lock (_healthLock)
+        {
+            return (FirstExpiring(_expiries), FirstOfKind(_expiries, SecretExpiryKind.NextRotation));
+        }
+    }
+
+    private static int LevelOf(TimeSpan left)
+        => left <= TimeSpan.Zero ? 3 : left <= LastWarning ? 2 : left <= FirstWarning ? 1 : 0;
+
+    private static SecretExpiry? FirstExpiring(SecretExpiry[] expiries) => FirstOfKind(expiries, SecretExpiryKind.Expires);
+
+    private static SecretExpiry? FirstOfKind(SecretExpiry[] expiries, SecretExpiryKind kind)
+    {
+        foreach (var expiry in expiries)
+        {
+            if (expiry.Kind == kind)
+            {
+                return expiry;
+            }
+        }
+
+        return null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(12, LogLevel.Warning, "{Kind} '{Name}': '{SecretName}' expires at {ExpiresAt:u}, in {HoursLeft} hours; rotate it.", EventName = "ExpiresSoon")]
+        public static partial void ExpiresSoon(ILogger logger, string kind, string name, string secretName, DateTimeOffset expiresAt, double hoursLeft);
+
+        [LoggerMessage(13, LogLevel.Error, "{Kind} '{Name}': '{SecretName}' expired at {ExpiresAt:u} and is still published; rotate it.", EventName = "Expired")]
+        public static partial void Expired(ILogger logger, string kind, string name, string secretName, DateTimeOffset expiresAt);
+
+        [LoggerMessage(14, LogLevel.Warning, "{Kind} '{Name}': '{Key}' looks like a PEM certificate but could not be parsed; its expiry is not tracked.", EventName = "CertificateUnreadable")]
+        public static partial void CertificateUnreadable(ILogger logger, string kind, string name, string key);
+    }
+}

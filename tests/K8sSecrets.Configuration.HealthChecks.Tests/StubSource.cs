@@ -1,0 +1,56 @@
+namespace K8sSecrets.Configuration.HealthChecks.Tests;
+
+/// <summary>A source whose values, expiries and failure the test sets.</summary>
+internal sealed class StubSource(string name) : SecretSource("stub", name, new StubSource.Settings())
+{
+    private readonly Lock _lock = new();
+    private (string Name, string Value)[] _values = [("Key", "value")];
+    private (string Name, DateTimeOffset At)[] _expiries = [];
+    private Exception? _error;
+
+    public void Set((string Name, string Value)[] values, params (string Name, DateTimeOffset At)[] expiries)
+    {
+        lock (_lock)
+        {
+            _values = values;
+            _expiries = expiries;
+            _error = null;
+        }
+    }
+
+    public void Fail(Exception error)
+    {
+        lock (_lock)
+        {
+            _error = error;
+        }
+    }
+
+    public override ValueTask<SecretLoadResult> LoadAsync(SecretLoadContext context, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_error is not null)
+            {
+                throw _error;
+            }
+
+            var snapshot = NewSnapshot();
+            foreach (var (key, value) in _values)
+            {
+                snapshot.Add(key, value);
+            }
+
+            foreach (var (key, at) in _expiries)
+            {
+                snapshot.AddExpiry(key, at);
+            }
+
+            return ValueTask.FromResult(SecretLoadResult.Read(snapshot));
+        }
+    }
+
+    internal sealed class Settings : SecretSourceOptions
+    {
+    }
+}
