@@ -36,7 +36,7 @@ public static class AwsSecretsManagerKubernetesSecretsBuilderExtensions
         var endpoint = options.ServiceUrl ?? EndpointFromEnvironment() ?? new Uri($"https://secretsmanager.{region}.amazonaws.com/");
         var handler = options.HttpMessageHandlerFactory is { } factory
             ? factory() ?? throw new InvalidOperationException("AwsSecretsManagerOptions.HttpMessageHandlerFactory returned null.")
-            : new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+            : SecretStoreHttp.CreateHandler(caBundlePath: null, clientCertificate: null);
         var credentials = new AwsCredentialSource(options.Credentials);
         var api = new SecretsManagerHttpApi(handler, endpoint, region, credentials, context.TimeProvider, options.RequestTimeout);
         var reader = new AwsSecretsReader(api, options, credentials.Description, context.LoggerFactory.CreateLogger<AwsSecretsReader>());

@@ -43,7 +43,7 @@ public sealed class AwsSecretsManagerOptions : SecretSourceOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets a factory for the HTTP handler (a proxy, a test double); the handler is disposed with the source.</summary>
-    /// <value>The default is <see langword="null"/>: a <see cref="SocketsHttpHandler"/> without redirects.</value>
+    /// <value>The default is <see langword="null"/>: the handler of <see cref="SecretStoreHttp"/> (no redirects, the system's trust store).</value>
     public Func<HttpMessageHandler>? HttpMessageHandlerFactory { get; set; }
 
     internal IReadOnlyList<AwsDeclaredSecret> Secrets => _secrets;

@@ -36,21 +36,7 @@ internal static class KeyVaultErrors
             }
         }
 
-        if (h.TryGetValue("Retry-After", out var retryAfter) && retryAfter is not null)
-        {
-            if (int.TryParse(retryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            {
-                return Cap(TimeSpan.FromSeconds(seconds));
-            }
-
-            if (DateTimeOffset.TryParse(retryAfter, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-            {
-                var wait = at - time.GetUtcNow();
-                return Cap(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
-            }
-        }
-
-        return null;
+        return h.TryGetValue("Retry-After", out var retryAfter) ? SecretStoreHttp.ParseRetryAfter(retryAfter, time) : null;
     }
 
     /// <summary>"403 Forbidden" or "403 (Forbidden)": the status and the service's error code, when it is a plain identifier.</summary>

@@ -51,7 +51,7 @@ internal sealed class GoogleConnection : IDisposable
             { IsTransient = false };
         }
 
-        var handler = options.HttpMessageHandlerFactory?.Invoke() ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false };
+        var handler = options.HttpMessageHandlerFactory?.Invoke() ?? SecretStoreHttp.CreateHandler(caBundlePath: null, clientCertificate: null);
         var api = new SecretManagerHttpApi(handler, options.Endpoint, tokens, options.MaxConcurrentRequests, options.RequestTimeout, time);
         return new GoogleConnection(api, tokens, project);
     }

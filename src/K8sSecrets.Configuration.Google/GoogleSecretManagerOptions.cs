@@ -65,7 +65,7 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
     /// Gets or sets a factory for the HTTP handler that talks to Secret Manager (a proxy, a test
     /// double). The handler is disposed with the source.
     /// </summary>
-    /// <value>The default is <see langword="null"/>: a <see cref="SocketsHttpHandler"/>.</value>
+    /// <value>The default is <see langword="null"/>: the handler of <see cref="SecretStoreHttp"/> (no redirects, the system's trust store).</value>
     public Func<HttpMessageHandler>? HttpMessageHandlerFactory { get; set; }
 
     internal IReadOnlyList<GoogleSecret> Secrets => _secrets;

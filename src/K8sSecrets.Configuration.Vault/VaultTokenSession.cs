@@ -300,28 +300,20 @@ internal sealed partial class VaultTokenSession
     }
 
     private static string ReadJwt(string path)
-    {
-        try
-        {
-            var jwt = File.ReadAllText(path).Trim();
-            return jwt.Length > 0 ? jwt : throw new SecretSourceException($"The service-account token file '{path}' is empty.");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new SecretSourceException($"The service-account token file '{path}' could not be read ({ex.GetType().Name}); is the pod's service-account token mounted?", ex);
-        }
-    }
+        => ReadTrimmed(path, "service-account token file", "; is the pod's service-account token mounted?");
 
-    private static string ReadTokenFile(string path)
+    private static string ReadTokenFile(string path) => ReadTrimmed(path, "Vault token file", ".");
+
+    private static string ReadTrimmed(string path, string what, string hint)
     {
         try
         {
-            var token = File.ReadAllText(path).Trim();
-            return token.Length > 0 ? token : throw new SecretSourceException($"The Vault token file '{path}' is empty.");
+            var text = File.ReadAllText(path).Trim();
+            return text.Length > 0 ? text : throw new SecretSourceException($"The {what} '{path}' is empty.");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SecretSourceException($"The Vault token file '{path}' could not be read ({ex.GetType().Name}).", ex);
+            throw new SecretSourceException($"The {what} '{path}' could not be read ({ex.GetType().Name}){hint}", ex);
         }
     }
 }

@@ -14,15 +14,21 @@ public sealed class ErrorTests
         new SmFault(200, "null"),
     };
 
-    [Fact]
-    public async Task Throttling_keeps_the_last_good_values_and_passes_Retry_After_to_the_engine()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Throttling_keeps_the_last_good_values_and_passes_Retry_After_to_the_engine(bool asHttpDate)
     {
         await using var h = await AwsHarness.StartAsync();
         h.Fake.Put("prod/a", "a1");
         var config = h.Build(aws => aws.Secret("prod/a", key: "A"));
         var provider = AwsHarness.Provider(config);
         h.Fake.Put("prod/a", "a2");
-        h.Fake.Fail("ListSecrets", new SmFault(400, """{"__type":"ThrottlingException","Message":"Rate exceeded"}""", RetryAfterSeconds: 42));
+        const string Throttled = """{"__type":"ThrottlingException","Message":"Rate exceeded"}""";
+
+        // An HTTP-date is read against the store's clock: 42 s after the refresh, 5 minutes from now.
+        var retryAt = (h.Clock.GetUtcNow() + TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(42)).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+        h.Fake.Fail("ListSecrets", asHttpDate ? new SmFault(400, Throttled, RetryAfter: retryAt) : new SmFault(400, Throttled, RetryAfterSeconds: 42));
 
         await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
         await Testing.Eventually.HoldsAsync(() => provider.GetHealth().ConsecutiveFailures > 0, "the refresh fails");
@@ -212,7 +218,7 @@ public sealed class ErrorTests
 
         var error = Assert.Throws<SecretSourceException>(() => h.Build(aws => aws.Secret("prod/a", key: "A")));
 
-        Assert.Contains("over the 8 MiB limit", error.Message, StringComparison.Ordinal);
+        Assert.Contains("to ListSecrets: the body is larger than 8 MiB", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

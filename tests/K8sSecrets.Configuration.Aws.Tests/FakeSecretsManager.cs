@@ -10,7 +10,7 @@ namespace K8sSecrets.Configuration.Aws.Tests;
 public sealed record SmRequest(string Action, JsonObject Body, bool SignatureValid, string SignedHeaders);
 
 /// <summary>A scripted answer to the next call of one action.</summary>
-public sealed record SmFault(int Status, string Body, int? RetryAfterSeconds = null);
+public sealed record SmFault(int Status, string Body, int? RetryAfterSeconds = null, string? RetryAfter = null);
 
 /// <summary>
 /// A small Secrets Manager on loopback (Kestrel, port 0) speaking the awsJson1_1 shapes of the API
@@ -182,6 +182,10 @@ public sealed class FakeSecretsManager : IAsyncDisposable
             if (fault.RetryAfterSeconds is { } seconds)
             {
                 context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (fault.RetryAfter is { } raw)
+            {
+                context.Response.Headers.RetryAfter = raw;
             }
 
             await WriteAsync(context, fault.Status, fault.Body);

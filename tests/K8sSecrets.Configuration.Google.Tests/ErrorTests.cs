@@ -14,7 +14,7 @@ public sealed class ErrorTests
         { """{"name":"projects/1/secrets/db/versions/1"}""", "no payload" },
         { """{"name":"SENTINEL-BODY","payload":{"data":"eA=="}}""", "no version number" },
         { "[\"SENTINEL-BODY\"]", "not the JSON" },
-        { new string('x', SecretManagerHttpApi.MaxResponseBytes + 10), "limit" },
+        { new string('x', SecretManagerHttpApi.MaxResponseBytes + 10), "larger than 4 MiB" },
     };
 
     [Theory]
@@ -27,7 +27,8 @@ public sealed class ErrorTests
 
         var error = Assert.Throws<SecretSourceException>(() => h.Build(gcp => gcp.Secret("db")));
 
-        Assert.Contains("invalid response from Google Secret Manager for projects/payments-prod/secrets/db/versions/latest:access", error.Message, StringComparison.Ordinal);
+        Assert.Contains("invalid response from Google Secret Manager ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(" projects/payments-prod/secrets/db/versions/latest:access: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(why, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SENTINEL", error.ToString(), StringComparison.Ordinal);
         h.Logs.AssertNoSentinel("SENTINEL");

@@ -21,6 +21,7 @@ internal sealed class SecretsManagerHttpApi : ISecretsManagerApi
     private static readonly MediaTypeHeaderValue JsonType = new("application/x-amz-json-1.1");
 
     private readonly HttpClient _http;
+    private readonly string _store;
     private readonly string _region;
     private readonly AwsCredentialSource _credentials;
     private readonly TimeProvider _time;
@@ -29,6 +30,7 @@ internal sealed class SecretsManagerHttpApi : ISecretsManagerApi
     public SecretsManagerHttpApi(HttpMessageHandler handler, Uri endpoint, string region, AwsCredentialSource credentials, TimeProvider time, TimeSpan timeout)
     {
         Endpoint = endpoint;
+        _store = "Secrets Manager at " + endpoint.GetLeftPart(UriPartial.Authority);
         _region = region;
         _credentials = credentials;
         _time = time;
@@ -70,8 +72,10 @@ internal sealed class SecretsManagerHttpApi : ISecretsManagerApi
             request.Headers.TryAddWithoutValidation("X-Amz-Target", "secretsmanager." + action);
             SigV4Signer.Sign(request, bytes, credentials, _region, Service, _time.GetUtcNow() + ClockSkew);
 
-            using var response = await SendCoreAsync(action, request, cancellationToken).ConfigureAwait(false);
-            var payload = await ReadCappedAsync(action, response, cancellationToken).ConfigureAwait(false);
+            SecretStoreHttp.SetOperationName(request, action);
+
+            using var response = await SecretStoreHttp.SendAsync(_http, request, _store, caBundlePath: null, cancellationToken).ConfigureAwait(false);
+            var payload = await SecretStoreHttp.ReadBodyAsync(response, _store, MaxResponseBytes, _http.Timeout, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return Parse(action, payload, responseType);
@@ -96,65 +100,7 @@ internal sealed class SecretsManagerHttpApi : ISecretsManagerApi
                 continue;
             }
 
-            throw new SecretsManagerError(action, response.StatusCode, code, RetryAfter(response));
-        }
-    }
-
-    private async Task<HttpResponseMessage> SendCoreAsync(string action, HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse)
-        {
-            throw Invalid(action, $"the response was cut short or is not HTTP ({ex.HttpRequestError})", ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new SecretSourceException($"Secrets Manager at {Endpoint.GetLeftPart(UriPartial.Authority)} could not be reached for {action} ({ex.HttpRequestError}).", ex) { IsTransient = true };
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SecretSourceException($"Secrets Manager did not answer {action} in time (timeout {_http.Timeout.TotalSeconds:0} s).", ex) { IsTransient = true };
-        }
-    }
-
-    private async Task<byte[]> ReadCappedAsync(string action, HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.Content.Headers.ContentLength > MaxResponseBytes)
-        {
-            throw Invalid(action, $"the body is {response.Content.Headers.ContentLength} bytes, over the {MaxResponseBytes / (1024 * 1024)} MiB limit", null);
-        }
-
-        try
-        {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                using var buffer = new MemoryStream();
-                var chunk = new byte[16 * 1024];
-                int read;
-                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    if (buffer.Length + read > MaxResponseBytes)
-                    {
-                        throw Invalid(action, $"the body is over the {MaxResponseBytes / (1024 * 1024)} MiB limit", null);
-                    }
-
-                    buffer.Write(chunk, 0, read);
-                }
-
-                return buffer.ToArray();
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            throw Invalid(action, "the body was cut short", ex);
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw Invalid(action, "the body did not arrive in time", ex);
+            throw new SecretsManagerError(action, response.StatusCode, code, SecretStoreHttp.GetRetryAfter(response, _time));
         }
     }
 
@@ -163,12 +109,12 @@ internal sealed class SecretsManagerHttpApi : ISecretsManagerApi
     {
         try
         {
-            return JsonSerializer.Deserialize(payload, type) ?? throw Invalid(action, "the body is not a JSON object", null);
+            return JsonSerializer.Deserialize(payload, type) ?? throw Invalid(action, "the body is not a JSON object");
         }
         catch (JsonException)
         {
             // The parser's message may quote part of the body (a secret), so it is not kept.
-            throw Invalid(action, "the body is not the JSON Secrets Manager sends", null);
+            throw Invalid(action, "the body is not the JSON Secrets Manager sends");
         }
     }
 
@@ -199,9 +145,6 @@ internal sealed class SecretsManagerHttpApi : ISecretsManagerApi
         => status is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden
             && (SecretsManagerErrorCodes.IsClockSkew(code) || code is "InvalidSignatureException" or "SignatureDoesNotMatch");
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-        => response.Headers.RetryAfter?.Delta is { } delta && delta > TimeSpan.Zero ? delta : null;
-
-    private SecretSourceException Invalid(string action, string why, Exception? inner)
-        => new($"invalid response from Secrets Manager at {Endpoint.GetLeftPart(UriPartial.Authority)} to {action}: {why}.", inner) { IsTransient = true };
+    private SecretSourceException Invalid(string action, string why)
+        => new($"invalid response from {_store} to {action}: {why}.") { IsTransient = true };
 }

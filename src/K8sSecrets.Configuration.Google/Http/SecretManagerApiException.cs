@@ -50,6 +50,10 @@ internal sealed class SecretManagerApiException : Exception
     public static SecretManagerApiException Invalid(string resource, string why)
         => new($"invalid response from Google Secret Manager for {resource}: {why}.") { Resource = resource, IsInvalidResponse = true };
 
+    /// <summary>Keeps a body-read failure of <see cref="SecretStoreHttp"/> (which names the resource, never the body) as an invalid answer about that resource.</summary>
+    public static SecretManagerApiException Invalid(string resource, SecretSourceException error)
+        => new(error.Message, error) { Resource = resource, IsInvalidResponse = true };
+
     /// <summary>The google.rpc.Code HTTP mapping, for bodies without a status name.</summary>
     private static string DefaultStatus(HttpStatusCode status) => (int)status switch
     {

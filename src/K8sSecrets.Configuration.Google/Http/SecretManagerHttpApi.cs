@@ -19,6 +19,7 @@ internal sealed class SecretManagerHttpApi : ISecretManagerApi
     private const int ListPageSize = 250;
 
     private readonly HttpClient _http;
+    private readonly string _store;
     private readonly IAccessTokenSource _tokens;
     private readonly SemaphoreSlim _gate;
     private readonly TimeProvider _time;
@@ -32,6 +33,7 @@ internal sealed class SecretManagerHttpApi : ISecretManagerApi
             Timeout = timeout,
             MaxResponseContentBufferSize = MaxResponseBytes,
         };
+        _store = "Google Secret Manager at " + endpoint.GetLeftPart(UriPartial.Authority);
         _tokens = tokens;
         _gate = new SemaphoreSlim(maxConcurrency, maxConcurrency);
         _time = time;
@@ -99,98 +101,21 @@ internal sealed class SecretManagerHttpApi : ISecretManagerApi
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        HttpResponseMessage response;
+        SecretStoreHttp.SetOperationName(request, resource);
+
+        using var response = await SecretStoreHttp.SendAsync(_http, request, _store, caBundlePath: null, cancellationToken).ConfigureAwait(false);
+        byte[] body;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            body = await SecretStoreHttp.ReadBodyAsync(response, _store, MaxResponseBytes, _http.Timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse)
+        catch (SecretSourceException ex)
         {
-            throw Invalid(resource, $"the response was cut short or is not HTTP ({ex.HttpRequestError})");
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new SecretSourceException(
-                $"Google Secret Manager at {_http.BaseAddress?.GetLeftPart(UriPartial.Authority)} could not be reached for {resource} ({ex.HttpRequestError}).")
-            { IsTransient = true };
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SecretSourceException($"Google Secret Manager did not answer in time for {resource} (timeout {_http.Timeout.TotalSeconds:0} s).") { IsTransient = true };
+            // A body too large or cut short concerns this resource: the other secrets still update.
+            throw SecretManagerApiException.Invalid(resource, ex);
         }
 
-        using (response)
-        {
-            if (response.Content.Headers.ContentLength > MaxResponseBytes)
-            {
-                throw Invalid(resource, $"the body is {response.Content.Headers.ContentLength} bytes, over the {MaxResponseBytes / (1024 * 1024)} MiB limit");
-            }
-
-            byte[] body;
-            try
-            {
-                body = await ReadCappedAsync(response.Content, cancellationToken).ConfigureAwait(false)
-                    ?? throw Invalid(resource, $"the body is over the {MaxResponseBytes / (1024 * 1024)} MiB limit");
-            }
-            catch (HttpRequestException)
-            {
-                throw Invalid(resource, "the body was cut short");
-            }
-            catch (IOException)
-            {
-                throw Invalid(resource, "the body was cut short");
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw Invalid(resource, "the body did not arrive in time");
-            }
-
-            return (response.StatusCode, body, RetryAfter(response));
-        }
-    }
-
-    /// <summary>Reads the body, or returns <see langword="null"/> as soon as it passes <see cref="MaxResponseBytes"/>.</summary>
-    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > MaxResponseBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
-        }
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        if (response.Headers.RetryAfter is not { } header)
-        {
-            return null;
-        }
-
-        if (header.Delta is { } delta)
-        {
-            return delta > TimeSpan.Zero ? delta : null;
-        }
-
-        if (header.Date is { } date)
-        {
-            var wait = date - _time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : null;
-        }
-
-        return null;
+        return (response.StatusCode, body, SecretStoreHttp.GetRetryAfter(response, _time));
     }
 
     private static string? ReadStatus(byte[] body)

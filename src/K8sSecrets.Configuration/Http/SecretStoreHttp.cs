@@ -132,9 +132,10 @@ public static partial class SecretStoreHttp
     internal static SecretSourceException Invalid(string store, string path, string why, Exception? inner)
         => new($"invalid response from {store} to {path}: {why}.", inner) { IsTransient = true };
 
-    /// <summary>The request's path only: no user info, no query (which may hold a credential).</summary>
+    /// <summary>The request's operation name (see <see cref="SetOperationName"/>), else its path only: no user info, no query (which may hold a credential).</summary>
     internal static string PathOf(HttpRequestMessage? request)
-        => request?.RequestUri is not { } uri ? "(unknown path)"
+        => OperationOf(request) is { } operation ? operation
+            : request?.RequestUri is not { } uri ? "(unknown path)"
             : uri.IsAbsoluteUri ? uri.AbsolutePath
             : uri.OriginalString.Split('?', 2)[0];
 

@@ -97,6 +97,32 @@ public sealed class SecretStoreHttpTests
         Assert.True(error.IsTransient);
     }
 
+    [Fact]
+    public async Task A_named_operation_stands_for_the_path_in_transport_and_body_errors()
+    {
+        int port;
+        await using (var closed = await LoopbackServer.StartAsync(c => Task.CompletedTask))
+        {
+            port = closed.Address.Port;
+        }
+
+        await using var server = await LoopbackServer.StartAsync(c => c.Response.WriteAsync("SENTINEL" + new string('x', 2000)));
+        using var client = new HttpClient(SecretStoreHttp.CreateHandler(caBundlePath: null, clientCertificate: null));
+        using var unreachable = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/?X-Amz-Credential=SENTINEL");
+        SecretStoreHttp.SetOperationName(unreachable, "ListSecrets");
+        using var big = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Address, "/"));
+        SecretStoreHttp.SetOperationName(big, "GetSecretValue");
+
+        var refused = await Assert.ThrowsAsync<SecretSourceException>(() => SecretStoreHttp.SendAsync(client, unreachable, Store, null, CancellationToken.None));
+        using var response = await SecretStoreHttp.SendAsync(client, big, Store, null, CancellationToken.None);
+        var tooLarge = await Assert.ThrowsAsync<SecretSourceException>(() => SecretStoreHttp.ReadBodyAsync(response, Store, 1024, TimeSpan.FromSeconds(30), CancellationToken.None));
+
+        Assert.StartsWith($"{Store} could not be reached for ListSecrets (ConnectionError", refused.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"invalid response from {Store} to GetSecretValue: the body is larger than 1024 bytes", tooLarge.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SENTINEL", refused.ToString() + tooLarge, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => SecretStoreHttp.SetOperationName(big, " "));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
