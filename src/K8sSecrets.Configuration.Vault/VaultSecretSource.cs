@@ -68,12 +68,6 @@ internal sealed partial class VaultSecretSource : SecretSource
             UpdateNextDue();
             return snapshot is null ? SecretLoadResult.Unchanged(NextRead) : SecretLoadResult.Read(snapshot, NextRead);
         }
-        catch (SecretSourceException ex) when (!_loaded && !ex.Message.Contains(Name, StringComparison.Ordinal))
-        {
-            // Build() shows this message alone: name the Vault and the paths, so that with two Vault sources it is clear which failed.
-            UpdateNextDue();
-            throw new SecretSourceException($"{this}: {ex.Message}") { IsTransient = ex.IsTransient, RetryAfter = ex.RetryAfter };
-        }
         catch
         {
             UpdateNextDue();

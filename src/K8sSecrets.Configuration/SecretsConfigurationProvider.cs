@@ -83,9 +83,7 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
         {
             Source.Dispose();
             _group?.Failed(this);
-            // A foreign exception's text (and so its inner chain) may hold a response body: name its type only.
-            throw failure as SecretSourceException
-                ?? new SecretSourceException($"Could not load the secrets of {Source}: {Describe(failure)}.");
+            throw FirstLoadFailure(failure);
         }
 
         SecretsTelemetry.Track(this);
@@ -118,6 +116,18 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
                 _time.GetUtcNow());
         }
     }
+
+    /// <summary>
+    /// What <c>Build()</c> throws for a required source: a message that names the source (with two
+    /// sources of one kind, the reader must see which failed). A foreign exception's text, and so its
+    /// inner chain, may hold a response body: only its type is named.
+    /// </summary>
+    private SecretSourceException FirstLoadFailure(Exception failure) => failure switch
+    {
+        SecretSourceException own when own.Message.Contains(Source.Name, StringComparison.Ordinal) => own,
+        SecretSourceException own => new SecretSourceException($"{Source}: {own.Message}") { IsTransient = own.IsTransient, RetryAfter = own.RetryAfter },
+        _ => new SecretSourceException($"Could not load the secrets of {Source}: {Describe(failure)}."),
+    };
 
     /// <inheritdoc />
     public override string ToString()

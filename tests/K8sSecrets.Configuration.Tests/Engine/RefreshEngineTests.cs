@@ -153,7 +153,7 @@ public sealed class RefreshEngineTests
         source.Fail(new SecretSourceException("Vault at 'x' is sealed"));
         var error = Assert.Throws<SecretSourceException>(
             () => new ConfigurationBuilder().AddKubernetesSecrets(s => s.AddSource(_ => source)).Build());
-        Assert.Equal("Vault at 'x' is sealed", error.Message);
+        Assert.Equal("fake 'test-source': Vault at 'x' is sealed", error.Message); // Build() names the source that failed
         Assert.True(source.Disposed);
     }
 
