@@ -12,29 +12,29 @@ internal sealed class ServiceAccountTokenProvider(string tokenPath, TimeProvider
     private static readonly TimeSpan s_cacheFor = TimeSpan.FromMinutes(1);
     private readonly Lock _lock = new();
     private string? _token;
-    private DateTimeOffset _readAt;
+    private long _readAt;
 
     public string TokenPath => tokenPath;
 
-    public async Task<AuthenticationHeaderValue> GetAuthenticationHeaderAsync(CancellationToken cancellationToken)
+    public Task<AuthenticationHeaderValue> GetAuthenticationHeaderAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = time.GetTimestamp(); // monotonic: a wall-clock step must not keep a stale token
         lock (_lock)
         {
-            if (_token is not null && now - _readAt < s_cacheFor)
+            if (_token is not null && time.GetElapsedTime(_readAt, now) < s_cacheFor)
             {
-                return new AuthenticationHeaderValue("Bearer", _token);
+                return Task.FromResult(new AuthenticationHeaderValue("Bearer", _token));
             }
         }
 
-        var token = (await File.ReadAllTextAsync(tokenPath, cancellationToken).ConfigureAwait(false)).Trim();
+        var token = SecretFile.ReadTrimmed(tokenPath, "service-account token file");
         lock (_lock)
         {
             _token = token;
             _readAt = now;
         }
 
-        return new AuthenticationHeaderValue("Bearer", token);
+        return Task.FromResult(new AuthenticationHeaderValue("Bearer", token));
     }
 
     /// <summary>Forgets the cached token so that the next request reads the file again.</summary>

@@ -300,20 +300,7 @@ internal sealed partial class VaultTokenSession
     }
 
     private static string ReadJwt(string path)
-        => ReadTrimmed(path, "service-account token file", "; is the pod's service-account token mounted?");
+        => SecretFile.ReadTrimmed(path, "service-account token file (is the pod's service-account token mounted?)");
 
-    private static string ReadTokenFile(string path) => ReadTrimmed(path, "Vault token file", ".");
-
-    private static string ReadTrimmed(string path, string what, string hint)
-    {
-        try
-        {
-            var text = File.ReadAllText(path).Trim();
-            return text.Length > 0 ? text : throw new SecretSourceException($"The {what} '{path}' is empty.");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new SecretSourceException($"The {what} '{path}' could not be read ({ex.GetType().Name}){hint}", ex);
-        }
-    }
+    private static string ReadTokenFile(string path) => SecretFile.ReadTrimmed(path, "Vault token file");
 }

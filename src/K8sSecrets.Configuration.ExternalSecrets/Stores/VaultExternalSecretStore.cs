@@ -237,12 +237,11 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
         var path = request.ResolveFile(selector.Path, selector.Value, defaultKey: null);
         try
         {
-            var text = File.ReadAllText(path).Trim();
-            return text.Length > 0 ? text : throw request.Invalid(selector.Path, $"the mounted file '{path}' is empty.");
+            return SecretFile.ReadTrimmed(path, "mounted file");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (SecretSourceException ex)
         {
-            throw request.Invalid(selector.Path, $"the mounted file '{path}' cannot be read ({ex.GetType().Name}).");
+            throw request.Invalid(selector.Path, ex.Message);
         }
     }
 }
