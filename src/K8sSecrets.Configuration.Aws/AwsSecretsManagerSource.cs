@@ -9,7 +9,6 @@ namespace K8sSecrets.Configuration.Aws;
 /// </summary>
 internal sealed class AwsSecretsManagerSource : SecretSource
 {
-    private const double PollJitter = 0.1;
     private readonly AwsSecretsReader _reader;
     private readonly TimeSpan _interval;
     private readonly SecretRetryPolicy _retry;
@@ -47,7 +46,7 @@ internal sealed class AwsSecretsManagerSource : SecretSource
     /// <summary>The jittered poll interval, or the retry policy's backoff when that is sooner and a secret is worth retrying.</summary>
     private TimeSpan NextRead()
     {
-        var poll = _interval * (1 - (PollJitter * Random.Shared.NextDouble()));
+        var poll = SecretRetryPolicy.JitterPoll(_interval);
         if (!_reader.HasTransientFailure)
         {
             _partialFailures = 0;

@@ -18,7 +18,6 @@ internal sealed partial class GoogleSecretReader : IDisposable
 {
     private const string AccessorRole = "roles/secretmanager.secretAccessor";
     private const string ViewerRole = "roles/secretmanager.viewer";
-    private const double PollJitter = 0.1;
 
     private readonly GoogleSecretManagerOptions _options;
     private readonly Func<CancellationToken, Task<GoogleConnection>> _connect;
@@ -134,7 +133,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
         var now = _time.GetTimestamp();
         if (poll)
         {
-            _nextPollAt = After(now, _options.PollInterval * (1 - (PollJitter * Random.Shared.NextDouble())));
+            _nextPollAt = After(now, SecretRetryPolicy.JitterPoll(_options.PollInterval));
         }
 
         for (var i = 0; i < read.Count; i++)

@@ -12,7 +12,6 @@ namespace K8sSecrets.Configuration.Vault;
 /// </summary>
 internal sealed partial class VaultSecretSource : SecretSource
 {
-    private const double PollJitter = 0.1;
     private static readonly TimeSpan MaxWait = TimeSpan.FromHours(12);
     private static readonly TimeSpan RevokeBudget = TimeSpan.FromSeconds(5);
 
@@ -362,7 +361,7 @@ internal sealed partial class VaultSecretSource : SecretSource
     }
 
     private long NextPoll(long now)
-        => _time.After(now, _options.PollInterval * (1 - (PollJitter * Random.Shared.NextDouble())));
+        => _time.After(now, SecretRetryPolicy.JitterPoll(_options.PollInterval));
 
     private void UpdateNextDue()
     {

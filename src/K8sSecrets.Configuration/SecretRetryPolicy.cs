@@ -56,6 +56,14 @@ public sealed class SecretRetryPolicy
     /// <returns>The wait honoured.</returns>
     public TimeSpan CapRetryAfter(TimeSpan retryAfter) => Clamp(retryAfter < MaxRetryAfter ? retryAfter : MaxRetryAfter);
 
+    /// <summary>
+    /// The one poll rule of the library's stores: the interval shortened at random by up to 10%, so
+    /// that many pods started together do not poll in step.
+    /// </summary>
+    /// <param name="pollInterval">The configured poll interval.</param>
+    /// <returns>The wait before the next poll, at most <see cref="LongestWait"/>.</returns>
+    public static TimeSpan JitterPoll(TimeSpan pollInterval) => Clamp(pollInterval * (1 - (0.1 * Random.Shared.NextDouble())));
+
     internal TimeSpan GetDelay(int failures, double random)
     {
         var exponent = Math.Clamp(failures - 1, 0, 30);
