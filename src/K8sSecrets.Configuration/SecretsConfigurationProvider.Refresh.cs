@@ -162,6 +162,13 @@ public sealed partial class SecretsConfigurationProvider
         finally
         {
             _refreshLock.Release();
+
+            // A forced read (RefreshAsync, Reload()) happens outside the loop: it may have moved the next
+            // read, planned a retry or started a previous value's window, so the loop computes its wait again.
+            if (reason == SecretLoadReason.Forced)
+            {
+                _signal.Reschedule();
+            }
         }
 
         if (change is not null)
@@ -283,9 +290,6 @@ public sealed partial class SecretsConfigurationProvider
             Log.Recovered(_logger, Source.Kind, Source.Name, previousFailures);
         }
 
-        // A read outside the loop (a forced refresh) may have moved the next read or started a previous value's window.
-        _signal.Reschedule();
-
         SecretsTelemetry.Refreshes.Add(1, SecretsTelemetry.Tags(Source, changed ? "changed" : "unchanged"));
         SecretsTelemetry.Duration.Record(elapsed.TotalSeconds, SecretsTelemetry.Tags(Source));
     }
@@ -307,9 +311,6 @@ public sealed partial class SecretsConfigurationProvider
         {
             LogFailure(failures, description, exception is SecretSourceException { IsTransient: false });
         }
-
-        // A read that failed outside the loop (a forced refresh, Reload()) needs a retry the loop has not planned.
-        _signal.Reschedule();
 
         TagList tags = SecretsTelemetry.Tags(Source, "failed");
         SecretsTelemetry.Refreshes.Add(1, tags);
