@@ -158,7 +158,9 @@ public abstract class SecretSourceConformanceTests<TStore>
         await store.SetAsync("Password", "pw-2");
         await h.Provider.RefreshAsync(CancellationToken.None);
         await Eventually.HoldsAsync(() => config["Password"] == "pw-2", "an accepted value is published");
-        Assert.Equal(1, h.Reloads);
+        // A watching source may publish from its own loop: Data is swapped just before the reload is raised.
+        await Eventually.HoldsAsync(() => h.Reloads >= 1, "the accepted value raises a reload");
+        await Eventually.StaysAsync(() => h.Reloads == 1, "the accepted value raises exactly one reload");
     }
 
     [Fact]
