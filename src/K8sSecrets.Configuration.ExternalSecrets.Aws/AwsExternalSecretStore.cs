@@ -1,8 +1,9 @@
+using K8sSecrets.Configuration.Aws;
 using K8sSecrets.Configuration.ExternalSecrets;
 using K8sSecrets.Configuration.ExternalSecrets.Manifests;
 using Microsoft.Extensions.Configuration;
 
-namespace K8sSecrets.Configuration.Aws.ExternalSecrets;
+namespace K8sSecrets.Configuration.ExternalSecrets.Aws;
 
 /// <summary>
 /// The translator of the <c>aws</c> provider (<c>service: SecretsManager</c>) and of legacy
