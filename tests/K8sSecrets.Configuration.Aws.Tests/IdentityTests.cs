@@ -115,6 +115,29 @@ public sealed class IdentityTests
     }
 
     [Fact]
+    public async Task A_value_answered_for_another_secret_is_never_published()
+    {
+        await using var h = await AwsHarness.StartAsync();
+        h.Fake.Put("prod/db", "right-0", arnSuffix: "AbCdEf");
+        h.Fake.Put("prod/db", "right-1");
+        var config = h.Build(aws => aws.Secret(A + "prod/db-AbCdEf", key: "Db").Secret("prod/db", AwsSecretVersion.Previous, key: "Old"));
+        var provider = AwsHarness.Provider(config);
+        Assert.Equal("right-1", config["Db"]);
+        Assert.Equal("right-0", config["Old"]);
+
+        // Answers that name a longer ARN and another secret, as a confused or hostile endpoint might.
+        h.Fake.Put("prod/db", "right-2");
+        h.Fake.Fail("BatchGetSecretValue", new SmFault(200, $$"""{"SecretValues":[{"ARN":"{{A}}prod/db-AbCdEf-x-QQQQQQ","Name":"prod/db-AbCdEf-x","VersionId":"v-9","SecretString":"WRONG-batch"}],"Errors":[]}"""));
+        h.Fake.Fail("GetSecretValue", new SmFault(200, $$"""{"ARN":"{{A}}prod/db-admin-XyZ123","Name":"prod/db-admin","VersionId":"v-8","SecretString":"WRONG-pinned","VersionStages":["AWSPREVIOUS"]}"""));
+        await PollAsync(h);
+
+        Assert.Equal("right-1", config["Db"]);
+        Assert.Equal("right-0", config["Old"]);
+        Assert.Equal(2, h.Fake.Count("GetSecretValue")); // Build, then the poll
+        Assert.Contains("no value of exactly secret", h.Logs.AllText() + provider.GetHealth().LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_ARN_that_is_not_a_secrets_ARN_is_refused_naming_the_form()
     {
         var options = new AwsSecretsManagerOptions();
