@@ -31,7 +31,9 @@ internal static class AwsSecretIds
     /// or <see langword="null"/> when <paramref name="arn"/> is not one.
     /// </summary>
     public static string? NameOf(string arn)
-        => arn.Split(':', 7) is ["arn", { Length: > 0 }, "secretsmanager", { Length: > 0 }, { Length: > 0 }, "secret", { Length: > 0 } rest] ? rest : null;
+        => arn.Split(':', 7) is ["arn", { Length: > 0 }, "secretsmanager", { Length: > 0 }, { Length: > 0 }, "secret", { Length: > 0 } rest] && !rest.Contains(':', StringComparison.Ordinal)
+            ? rest
+            : null; // A name has no ':'; ECS's "<arn>:json-key:stage:version" is not an id.
 
     /// <summary>Whether the secret the store names by <paramref name="arn"/> and <paramref name="name"/> is the one <paramref name="declared"/> names.</summary>
     /// <param name="declared">The id as declared: a name, a full ARN or a partial ARN.</param>

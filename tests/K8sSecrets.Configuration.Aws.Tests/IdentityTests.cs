@@ -137,11 +137,16 @@ public sealed class IdentityTests
         Assert.Contains("no value of exactly secret", h.Logs.AllText() + provider.GetHealth().LastError, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void An_ARN_that_is_not_a_secrets_ARN_is_refused_naming_the_form()
+    [Theory]
+    [InlineData("arn:aws:secretsmanager:eu-west-1:123456789012:prod/db")]
+    [InlineData("arn:aws:ssm:eu-west-1:123456789012:secret:prod/db")]
+    [InlineData("arn:aws:secretsmanager:eu-west-1::secret:prod/db")]
+    [InlineData("arn:aws:secretsmanager:eu-west-1:123456789012:secret:")]
+    [InlineData("arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbC123:password::")]
+    public void An_ARN_that_is_not_a_secrets_ARN_is_refused_naming_the_form(string id)
     {
         var options = new AwsSecretsManagerOptions();
-        var error = Assert.Throws<ArgumentException>(() => options.Secret("arn:aws:secretsmanager:eu-west-1:123456789012:prod/db", key: "Db"));
+        var error = Assert.Throws<ArgumentException>(() => options.Secret(id, key: "Db"));
         Assert.Equal("name", error.ParamName);
         Assert.Contains(":secret:<name>", error.Message, StringComparison.Ordinal);
     }
