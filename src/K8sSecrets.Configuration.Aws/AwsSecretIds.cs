@@ -23,9 +23,6 @@ internal static class AwsSecretIds
     /// <summary>Whether <paramref name="id"/> is an ARN rather than a name.</summary>
     public static bool IsArn(string id) => id.StartsWith("arn:", StringComparison.Ordinal);
 
-    /// <summary>Whether <paramref name="arn"/> is a full ARN: its name part ends with a hyphen and six letters or digits.</summary>
-    public static bool IsFullArn(string arn) => NameOf(arn) is { } rest && HasSuffix(rest);
-
     /// <summary>
     /// The part after <c>secret:</c> of a Secrets Manager ARN (<c>arn:partition:secretsmanager:region:account:secret:rest</c>),
     /// or <see langword="null"/> when <paramref name="arn"/> is not one.
@@ -57,7 +54,8 @@ internal static class AwsSecretIds
             return true;
         }
 
-        // A partial ARN: itself, a hyphen, six letters or digits; the name (when given) exactly the declared one.
+        // A partial ARN (its name has no suffix of its own): itself, a hyphen, six letters or digits;
+        // the name, when given, exactly the declared one.
         return NameOf(declared) is { } declaredName
             && !HasSuffix(declaredName)
             && arn.Length == declared.Length + 1 + SuffixLength
@@ -71,6 +69,7 @@ internal static class AwsSecretIds
     public static bool MatchesEcho(string declared, string? echoed)
         => echoed is not null && (IsArn(echoed) ? Matches(declared, echoed, name: null) : Matches(declared, arn: null, echoed));
 
+    /// <summary>Whether a name part ends with a hyphen and six letters or digits: the ARN is then a full one.</summary>
     private static bool HasSuffix(string name)
         => name.Length > SuffixLength + 1 && name[^(SuffixLength + 1)] == '-' && IsSuffix(name.AsSpan(name.Length - SuffixLength));
 
