@@ -117,6 +117,11 @@ internal sealed class AwsExternalSecretStore(Action<AwsSecretsManagerOptions>? c
             throw request.Invalid(reference.FieldPath + ".key", "a Secrets Manager secret id is a name or ARN of 1 to 2048 characters.");
         }
 
+        if (!AwsSecretsManagerOptions.IsSecretId(name.Trim()))
+        {
+            throw request.Invalid(reference.FieldPath + ".key", $"'{name}' is not a Secrets Manager secret ARN; give a name, or an ARN of the form {AwsSecretsManagerOptions.ArnForm}.");
+        }
+
         options.Secret(name, version, key: reference.Id);
     }
 
