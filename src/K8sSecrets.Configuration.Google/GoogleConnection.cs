@@ -15,16 +15,24 @@ internal sealed class GoogleConnection : IDisposable
 
     private readonly CredentialTokenSource _tokens;
 
-    private GoogleConnection(ISecretManagerApi api, CredentialTokenSource tokens, string project)
+    private GoogleConnection(ISecretManagerApi api, CredentialTokenSource tokens, string project, string? location)
     {
         Api = api;
         _tokens = tokens;
         Project = project;
+        Parent = GoogleNames.Parent(project, location);
+        Where = location is null ? $"project {project}" : $"project {project}, location {location}";
     }
 
     public ISecretManagerApi Api { get; }
 
     public string Project { get; }
+
+    /// <summary>Gets the parent of the secrets: <c>projects/{project}</c>, or <c>projects/{project}/locations/{location}</c> for regional secrets.</summary>
+    public string Parent { get; }
+
+    /// <summary>Gets where the secrets are, for messages: <c>project p</c> or <c>project p, location l</c>.</summary>
+    public string Where { get; }
 
     /// <summary>Gets a description of the credential for messages, for example <c>the GKE metadata server (Workload Identity)</c>.</summary>
     public string Credential => _tokens.Description;
@@ -52,8 +60,8 @@ internal sealed class GoogleConnection : IDisposable
         }
 
         var handler = options.HttpMessageHandlerFactory?.Invoke() ?? SecretStoreHttp.CreateHandler(caBundlePath: null, clientCertificate: null);
-        var api = new SecretManagerHttpApi(handler, options.Endpoint, tokens, options.MaxConcurrentRequests, options.RequestTimeout, time);
-        return new GoogleConnection(api, tokens, project);
+        var api = new SecretManagerHttpApi(handler, options.EffectiveEndpoint, tokens, options.MaxConcurrentRequests, options.RequestTimeout, time);
+        return new GoogleConnection(api, tokens, project, options.EffectiveLocation);
     }
 
     public void Dispose()
