@@ -72,18 +72,27 @@ public sealed class DisposalTests : IDisposable
     }
 
     /// <summary>Collects garbage (running finalizers, which report unobserved task exceptions) for a short bounded time.</summary>
-    private Task AssertNothingUnobservedAsync() => Testing.Eventually.StaysAsync(
-        () =>
+    private async Task AssertNothingUnobservedAsync()
+    {
+        var seen = await Testing.Eventually.TrueAsync(
+            () =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                lock (_unobserved)
+                {
+                    return _unobserved.Count > 0;
+                }
+            },
+            TimeSpan.FromSeconds(1));
+        if (seen)
         {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
             lock (_unobserved)
             {
-                return _unobserved.Count == 0;
+                Assert.Fail("A task exception of the Google source went unobserved: " + string.Join(" | ", _unobserved.Select(static e => e.InnerException?.GetType().Name + " " + e.InnerException?.StackTrace?.Split('\n').FirstOrDefault()?.Trim())));
             }
-        },
-        "no task exception of the Google source goes unobserved",
-        TimeSpan.FromSeconds(1));
+        }
+    }
 
     private void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
     {
