@@ -52,7 +52,6 @@ internal sealed class GoogleConnection : IDisposable
             ?? await FromMetadataServerAsync(credential, cancellationToken).ConfigureAwait(false);
         if (project is null || !GoogleNames.IsProject(project))
         {
-            tokens.Dispose();
             throw new SecretSourceException(
                 "No Google Cloud project for Secret Manager: set GoogleSecretManagerOptions.ProjectId or the GOOGLE_CLOUD_PROJECT environment variable "
                 + "(the credential carries none and no metadata server answered).")
@@ -64,11 +63,7 @@ internal sealed class GoogleConnection : IDisposable
         return new GoogleConnection(api, tokens, project, options.EffectiveLocation);
     }
 
-    public void Dispose()
-    {
-        Api.Dispose();
-        _tokens.Dispose();
-    }
+    public void Dispose() => Api.Dispose();
 
     private static async Task<ICredential> ApplicationDefaultAsync(CancellationToken cancellationToken)
     {
