@@ -26,11 +26,14 @@ public sealed class DisposalTests : IDisposable
         h.Store.AddVersion("db", "SENTINEL-VALUE");
         h.Store.AccessDenied.Add("db");
         h.Store.Fail("secret", new GsmFault(503, "UNAVAILABLE"));   // the expiry read, alongside the access, fails too
+        var expiry = h.Store.Hold("secret");
+        var access = h.Store.Hold("access");
+        var inOrder = AnswerAccessOnceExpiryArrivedAsync(expiry, access, releaseExpiry: true);
 
         var error = Assert.Throws<SecretSourceException>(() => h.Build(gcp => gcp.Secret("db")));
 
+        await inOrder;
         Assert.Contains("403 PERMISSION_DENIED", error.Message, StringComparison.Ordinal);
-        await Testing.Eventually.HoldsAsync(() => h.Store.Count("secret") == 1, "the expiry read reached the store");
         await AssertNothingUnobservedAsync();
     }
 
@@ -41,11 +44,12 @@ public sealed class DisposalTests : IDisposable
         h.Store.AddVersion("db", "SENTINEL-VALUE");
         h.Store.AccessDenied.Add("db");
         var hold = h.Store.Hold("secret");
+        var inOrder = AnswerAccessOnceExpiryArrivedAsync(hold, h.Store.Hold("access"), releaseExpiry: false);
 
         var error = Assert.Throws<SecretSourceException>(() => h.Build(gcp => gcp.Secret("db")));
 
+        await inOrder;
         Assert.Contains("403 PERMISSION_DENIED", error.Message, StringComparison.Ordinal);
-        Assert.True(hold.Arrived.IsCompleted);
         await hold.Abandoned.WaitAsync(TimeSpan.FromSeconds(30));
         await AssertNothingUnobservedAsync();
     }
@@ -69,6 +73,18 @@ public sealed class DisposalTests : IDisposable
         Assert.Equal("one", config["db"]);
         Assert.DoesNotContain(h.Logs.Records, r => r.Level >= LogLevel.Warning);
         await AssertNothingUnobservedAsync();
+    }
+
+    /// <summary>The store answers the access (with its failure) only once the expiry read has reached it, so that read is surely in flight.</summary>
+    private static async Task AnswerAccessOnceExpiryArrivedAsync(GsmHold expiry, GsmHold access, bool releaseExpiry)
+    {
+        await expiry.Arrived.WaitAsync(TimeSpan.FromSeconds(30));
+        if (releaseExpiry)
+        {
+            expiry.Release();
+        }
+
+        access.Release();
     }
 
     /// <summary>Collects garbage (running finalizers, which report unobserved task exceptions) for a short bounded time.</summary>
