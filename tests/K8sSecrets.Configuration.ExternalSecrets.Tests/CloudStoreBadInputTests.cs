@@ -21,7 +21,7 @@ public sealed class CloudStoreBadInputTests
         { "azurekv", "vaultUrl: http://kv.vault.azure.net/\n      authType: ManagedIdentity", "spec.provider.azurekv.vaultUrl", "https" },
         { "gcpsm", "projectID: p\n      auth:\n        secretRef:\n          secretAccessKeySecretRef:\n            name: key", "spec.provider.gcpsm.auth.secretRef", "GKE Workload Identity or Application Default Credentials" },
         { "gcpsm", "projectID: p\n      auth:\n        workloadIdentityFederation:\n          audience: x", "spec.provider.gcpsm.auth.workloadIdentityFederation", "GKE Workload Identity" },
-        { "gcpsm", "projectID: p\n      location: europe-west1", "spec.provider.gcpsm.location", "regional secrets are not supported" },
+        { "gcpsm", "projectID: p\n      location: Europe/West1", "spec.provider.gcpsm.location", "is not a Secret Manager location" },
         { "gcpsm", "projectID: p\n      secretVersionSelectionPolicy: LatestOrFetch", "spec.provider.gcpsm.secretVersionSelectionPolicy", "supported: LatestOrFail" },
     };
 
