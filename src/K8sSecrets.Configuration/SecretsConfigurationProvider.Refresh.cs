@@ -84,21 +84,21 @@ public sealed partial class SecretsConfigurationProvider
     }
 
     /// <summary>
-    /// After a failure: the backoff, or the source's shorter poll (it would have read then anyway) but
-    /// never below half the first retry delay (no spin), and never shorter than the store's capped Retry-After.
+    /// The source's own poll (jittered), known before any read succeeded, so that a source refused at
+    /// start is retried at it too; <see langword="null"/> when it does not poll.
     /// </summary>
-    private TimeSpan RetryDelay(int failures, Exception exception, TimeSpan? poll)
+    private TimeSpan? SourcePoll()
     {
-        var failure = exception as SecretSourceException;
-        var retry = _settings.Retry.GetDelay(failure is { IsTransient: false } ? int.MaxValue : failures);
-        var floor = _settings.Retry.MinDelay / 2;
-        var next = poll is { } p && p < retry ? (p > floor ? p : floor) : retry;
-        if (failure?.RetryAfter is { } asked && _settings.Retry.CapRetryAfter(asked) is var honoured && honoured > next)
+        try
         {
-            next = honoured;
+            return Source.PollInterval is { } poll ? SecretRetryPolicy.JitterPoll(poll) : null;
         }
-
-        return SecretRetryPolicy.Clamp(next);
+        catch (Exception ex)
+        {
+            // A source's own property must not stop the loop: without its poll, the backoff applies.
+            Log.LoopFault(_logger, Source.Kind, Source.Name, Describe(ex));
+            return null;
+        }
     }
 
     private (int Failures, Exception? Last) GetLoadFailures()
@@ -297,12 +297,15 @@ public sealed partial class SecretsConfigurationProvider
     private void RecordFailure(Exception exception, TimeSpan? elapsed, bool log)
     {
         var description = Describe(exception);
+        var poll = SourcePoll();
         int failures;
         lock (_healthLock)
         {
+            // Read again when the source would have been read anyway (the wait it last asked for, or its poll) if that is sooner than the backoff.
             failures = ++_consecutiveFailures;
             _lastException = exception;
-            _readDue = Deadline.After(_time, RetryDelay(failures, exception, _nextRead));
+            var next = poll is { } p && (_nextRead is null || p < _nextRead) ? p : _nextRead;
+            _readDue = Deadline.After(_time, _settings.Retry.GetDelay(failures, exception as SecretSourceException, next));
             _lastFailure = _time.GetUtcNow();
             _lastError = description;
         }

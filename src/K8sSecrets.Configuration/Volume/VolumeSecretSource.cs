@@ -22,7 +22,7 @@ internal sealed class VolumeSecretSource : SecretSource
     }
 
     /// <summary>Gets the poll interval while the folder is not watched (notifications off, unavailable, or not started yet), else <see langword="null"/>.</summary>
-    public TimeSpan? PollInterval => _watcher is { IsWatching: false } ? _options.PollInterval : null;
+    public override TimeSpan? PollInterval => _watcher is { IsWatching: false } ? _options.PollInterval : null;
 
     public override ValueTask<SecretLoadResult> LoadAsync(SecretLoadContext context, CancellationToken cancellationToken)
     {
