@@ -16,12 +16,12 @@ public sealed class RetryAtPollTests
             aws.PollInterval = TimeSpan.FromSeconds(1);
             aws.SecretsWithPrefix("team/");
         });
-        Assert.Null(config["team:a"]);
+        Assert.Null(config["a"]);
 
         // AccessDenied is not transient, so the backoff alone would wait MaxRetryDelay (2 minutes); the poll is sooner.
         h.Fake.DenyListSecrets = false;
         await h.Clock.AdvanceAsync(TimeSpan.FromSeconds(1));
 
-        await Eventually.HoldsAsync(() => config["team:a"] == "1", "the value is published one poll after access is granted");
+        await Eventually.HoldsAsync(() => config["a"] == "1", "the value is published one poll after access is granted");
     }
 }
