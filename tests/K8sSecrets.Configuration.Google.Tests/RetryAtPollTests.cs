@@ -9,17 +9,17 @@ public sealed class RetryAtPollTests
     {
         await using var h = await GoogleHarness.StartAsync();
         h.Store.AddVersion("db", "one");
-        h.Store.AccessDenied.Add("db");
+        h.Store.SetLabel("db", "app", "payments");
+        h.Store.Fail("list", new GsmFault(403, "PERMISSION_DENIED")); // secretmanager.secrets.list is not granted yet
         var config = h.Build(gcp =>
         {
             gcp.Optional = true;
             gcp.PollInterval = TimeSpan.FromSeconds(1);
-            gcp.Secret("db");
+            gcp.SecretsWithLabel("app", "payments");
         });
         Assert.Null(config["db"]);
 
         // PERMISSION_DENIED is not transient, so the backoff alone would wait MaxRetryDelay (2 minutes); the poll is sooner.
-        h.Store.AccessDenied.Clear();
         await h.Clock.AdvanceAsync(TimeSpan.FromSeconds(1));
 
         await Eventually.HoldsAsync(() => config["db"] == "one", "the value is published one poll after access is granted");

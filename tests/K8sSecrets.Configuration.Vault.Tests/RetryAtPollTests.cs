@@ -9,7 +9,7 @@ public sealed class RetryAtPollTests
     {
         await using var h = await VaultHarness.StartAsync();
         h.Vault.PutKv2("app", """{"password":"p1"}""");
-        h.Vault.Fail("secret/data/app", new VaultFault(403, """{"errors":["permission denied"]}"""));
+        h.Vault.Fail("auth/kubernetes/login", new VaultFault(403, """{"errors":["permission denied"]}""")); // the role is not bound yet
         var config = h.Build(v =>
         {
             v.Optional = true;
@@ -18,7 +18,7 @@ public sealed class RetryAtPollTests
         });
         Assert.Null(config["password"]);
 
-        // The 403 is not transient, so the backoff alone would wait MaxRetryDelay (2 minutes); the poll is sooner.
+        // The refused login is not transient, so the backoff alone would wait MaxRetryDelay (2 minutes); the poll is sooner.
         await h.Clock.AdvanceAsync(TimeSpan.FromSeconds(1));
 
         await Eventually.HoldsAsync(() => config["password"] == "p1", "the value is published one poll after access is granted");
