@@ -28,7 +28,7 @@ public sealed class Pki : IDisposable
 
     public X509Certificate2 Intermediate { get; }
 
-    public string RootPem => Root.ExportCertificatePem();
+    public string RootPem => Root.ExportCertificatePem() + "\n";
 
     /// <summary>Issues a leaf under the intermediate; <paramref name="keyFormat"/> picks the PEM the key is written in.</summary>
     public Leaf Issue(KeyFormat keyFormat = KeyFormat.Pkcs8, bool rsa = false, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string? dnsName = "localhost", bool ipAddress = true)
