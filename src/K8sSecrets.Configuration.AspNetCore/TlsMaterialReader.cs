@@ -89,7 +89,9 @@ internal static class TlsMaterialReader
         }
         catch (CryptographicException)
         {
-            return Refuse($"'{section}:{PrivateKeyKey}' is not a PEM private key (PKCS#1, PKCS#8 or EC, unencrypted) of {named}'s key type");
+            return Refuse(IsPrivateKey(keyPem)
+                ? $"'{section}:{PrivateKeyKey}' does not match {named}: the key is of another type (RSA for ECDSA or the reverse)"
+                : $"'{section}:{PrivateKeyKey}' is not a PEM private key (PKCS#1, PKCS#8 or EC, unencrypted)");
         }
 
         if (OperatingSystem.IsWindows())
@@ -123,6 +125,27 @@ internal static class TlsMaterialReader
     /// <summary>Subject, thumbprint and NotAfter: what names a certificate in logs and health.</summary>
     public static string Describe(X509Certificate2 certificate)
         => $"subject '{certificate.Subject}', thumbprint {certificate.Thumbprint}, NotAfter {certificate.NotAfter.ToUniversalTime():u}";
+
+    /// <summary>Whether <paramref name="pem"/> holds an RSA or ECDSA private key (of whichever certificate).</summary>
+    private static bool IsPrivateKey(string pem)
+    {
+        foreach (var algorithm in (AsymmetricAlgorithm[])[RSA.Create(), ECDsa.Create()])
+        {
+            using (algorithm)
+            {
+                try
+                {
+                    algorithm.ImportFromPem(pem);
+                    return true;
+                }
+                catch (Exception e) when (e is CryptographicException or ArgumentException)
+                {
+                }
+            }
+        }
+
+        return false;
+    }
 
     private static TlsReadResult Refuse(string reason) => new(null, reason, null);
 

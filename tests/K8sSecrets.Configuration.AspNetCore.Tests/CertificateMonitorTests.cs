@@ -65,7 +65,8 @@ public sealed class CertificateMonitorTests : IDisposable
         Publish(rsa.Chain, first.KeyPem, null);
 
         Assert.Equal(first.Thumbprint, monitor.GetRequired().Thumbprint);
-        Assert.Contains("'Tls:tls.key' is not a PEM private key", monitor.Refusal.Reason);
+        Assert.Contains("'Tls:tls.key' does not match the certificate in 'Tls:tls.crt'", monitor.Refusal.Reason);
+        Assert.Contains("another type", monitor.Refusal.Reason);
     }
 
     [Fact]

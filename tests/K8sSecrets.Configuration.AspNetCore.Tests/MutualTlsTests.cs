@@ -151,7 +151,7 @@ public sealed class MutualTlsTests : IDisposable
         Assert.Equal(HealthStatus.Degraded, report.Status);
         var entry = report.Entries["kubernetes-secrets-tls"];
         Assert.Contains($"TLS 'Tls' keeps certificate {good.Thumbprint}", entry.Description);
-        Assert.Contains("'Tls:tls.key' is not a PEM private key", entry.Description);
+        Assert.Contains("'Tls:tls.key' does not match the certificate in 'Tls:tls.crt'", entry.Description);
         foreach (var leaf in (Leaf[])[good, other, stray])
         {
             _logs.AssertNoSentinel(leaf.KeySentinel);
