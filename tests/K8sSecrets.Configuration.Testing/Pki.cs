@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace K8sSecrets.Configuration.AspNetCore.Tests;
+namespace K8sSecrets.Configuration.Testing;
 
 /// <summary>
 /// A throwaway PKI made with <see cref="CertificateRequest"/>: a root, an intermediate under it, and
