@@ -29,6 +29,18 @@ internal sealed class RotatingClientHandler : HttpMessageHandler
     /// <summary>Gets how many handlers were built (one per generation used): for tests.</summary>
     internal int HandlersBuilt { get; private set; }
 
+    /// <summary>Gets how many superseded handlers are waiting out their retirement: for tests.</summary>
+    internal int RetiredCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _retired.Count;
+            }
+        }
+    }
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         => Current().SendAsync(request, cancellationToken);
 
@@ -67,7 +79,8 @@ internal sealed class RotatingClientHandler : HttpMessageHandler
         base.Dispose(disposing);
     }
 
-    private HttpMessageInvoker Current()
+    /// <summary>The invoker of the current generation, built on first use after a publish.</summary>
+    internal HttpMessageInvoker Current()
     {
         var material = _monitor.GetRequired();
         var current = Volatile.Read(ref _current);
