@@ -14,9 +14,6 @@ using Microsoft.Extensions.Logging;
 
 namespace K8sSecrets.Configuration.AspNetCore.Tests;
 
-/// <summary>One TLS handshake the server completed: when our selection ran, and the certificates used.</summary>
-public sealed record Handshake(long SelectedAt, long DoneAt, string ServerThumbprint, string? ClientThumbprint);
-
 /// <summary>
 /// A real Kestrel on 127.0.0.1 (a free port) serving HTTPS with the certificate of the Secret volume
 /// mounted at <c>Tls</c>, read by the library's volume source; optionally requiring client

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 
 namespace K8sSecrets.Configuration.Testing;
 
@@ -80,37 +79,5 @@ public sealed class Pki : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         return request;
-    }
-}
-
-public enum KeyFormat
-{
-    Pkcs8,
-    Pkcs1,
-    Ec,
-}
-
-/// <summary>A leaf as cert-manager writes it: tls.crt (leaf + intermediate) and tls.key.</summary>
-public sealed record Leaf(string Chain, string KeyPem, string Thumbprint)
-{
-    /// <summary>The Secret's payload, with <paramref name="caPem"/> as ca.crt when given.</summary>
-    public Dictionary<string, byte[]> Secret(string? caPem) => Payload(Chain, KeyPem, caPem);
-
-    /// <summary>A line of the key's base64 body: a sentinel that must never reach a log.</summary>
-    public string KeySentinel => KeyPem.Split('\n')[1].Trim();
-
-    public static Dictionary<string, byte[]> Payload(string chain, string keyPem, string? caPem)
-    {
-        var payload = new Dictionary<string, byte[]>(StringComparer.Ordinal)
-        {
-            ["tls.crt"] = Encoding.UTF8.GetBytes(chain),
-            ["tls.key"] = Encoding.UTF8.GetBytes(keyPem),
-        };
-        if (caPem is not null)
-        {
-            payload["ca.crt"] = Encoding.UTF8.GetBytes(caPem);
-        }
-
-        return payload;
     }
 }
