@@ -83,6 +83,10 @@ internal static class TlsMaterialReader
         {
             leaf = X509Certificate2.CreateFromPem(certificatePem, keyPem);
         }
+        catch (Exception e) when (e is ArgumentException or CryptographicException && KeyMatchesLater(chain, keyPem) is { } position)
+        {
+            return Refuse($"'{section}:{CertificateKey}' must start with the leaf: '{section}:{PrivateKeyKey}' matches its certificate number {position + 1} ({Describe(chain[position])}), not the first");
+        }
         catch (ArgumentException)
         {
             return Refuse($"'{section}:{PrivateKeyKey}' does not match {named}: the key is of another generation or another certificate");
@@ -125,6 +129,24 @@ internal static class TlsMaterialReader
     /// <summary>Subject, thumbprint and NotAfter: what names a certificate in logs and health.</summary>
     public static string Describe(X509Certificate2 certificate)
         => $"subject '{certificate.Subject}', thumbprint {certificate.Thumbprint}, NotAfter {certificate.NotAfter.ToUniversalTime():u}";
+
+    /// <summary>The position of a certificate after the first that <paramref name="keyPem"/> belongs to (a chain written root or intermediate first), or <see langword="null"/>.</summary>
+    private static int? KeyMatchesLater(X509Certificate2Collection chain, string keyPem)
+    {
+        for (var i = 1; i < chain.Count; i++)
+        {
+            try
+            {
+                using var matched = X509Certificate2.CreateFromPem(chain[i].ExportCertificatePem(), keyPem);
+                return i;
+            }
+            catch (Exception e) when (e is ArgumentException or CryptographicException)
+            {
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Whether <paramref name="pem"/> holds an RSA or ECDSA private key (of whichever certificate).</summary>
     private static bool IsPrivateKey(string pem)

@@ -70,6 +70,22 @@ public sealed class CertificateMonitorTests : IDisposable
     }
 
     [Fact]
+    public void A_chain_written_intermediate_first_is_refused_saying_the_leaf_must_come_first()
+    {
+        var first = _pki.Issue();
+        using var monitor = Start(first.Chain, first.KeyPem, null);
+        var second = _pki.Issue();
+        var parts = second.Chain.Split("-----END CERTIFICATE-----", StringSplitOptions.RemoveEmptyEntries);
+        var reversed = parts[1].Trim() + "\n-----END CERTIFICATE-----\n" + parts[0].Trim() + "\n-----END CERTIFICATE-----\n";
+
+        Publish(reversed, second.KeyPem, null);
+
+        Assert.Equal(first.Thumbprint, monitor.GetRequired().Thumbprint);
+        Assert.StartsWith("'Tls:tls.crt' must start with the leaf: 'Tls:tls.key' matches its certificate number 2", monitor.Refusal.Reason);
+        Assert.Contains(second.Thumbprint, monitor.Refusal.Reason);
+    }
+
+    [Fact]
     public void An_expired_certificate_is_refused()
     {
         var first = _pki.Issue();
