@@ -50,20 +50,33 @@ internal static class TlsMaterialReader
             return Refuse($"a value of '{section}' is longer than {MaxPemChars} characters; a TLS Secret is a few KB");
         }
 
+        X509Certificate2Collection? authorities = null;
         if (!TryImport(certificatePem, out var chain) || chain.Count == 0)
         {
+            Dispose(chain);
             return Refuse($"'{section}:{CertificateKey}' holds no readable PEM certificate (or more than {MaxCertificates})");
         }
 
-        X509Certificate2Collection? authorityCollection = null;
-        if (authorityPem is not null)
+        if (authorityPem is not null && (!TryImport(authorityPem, out authorities) || authorities.Count == 0))
         {
-            if (!TryImport(authorityPem, out authorityCollection) || authorityCollection.Count == 0)
-            {
-                return Refuse($"'{section}:{AuthorityKey}' holds no readable PEM certificate (or more than {MaxCertificates})");
-            }
+            Dispose(chain);
+            Dispose(authorities);
+            return Refuse($"'{section}:{AuthorityKey}' holds no readable PEM certificate (or more than {MaxCertificates})");
         }
 
+        var result = Build(section, chain, authorities, certificatePem, keyPem, now, generation);
+        if (result.Material is null)
+        {
+            // A refused generation's certificates are released now rather than by the finalizer.
+            Dispose(chain);
+            Dispose(authorities);
+        }
+
+        return result;
+    }
+
+    private static TlsReadResult Build(string section, X509Certificate2Collection chain, X509Certificate2Collection? authorities, string certificatePem, string keyPem, DateTimeOffset now, long generation)
+    {
         var leafPublic = chain[0];
         var notBefore = new DateTimeOffset(leafPublic.NotBefore.ToUniversalTime(), TimeSpan.Zero);
         var notAfter = new DateTimeOffset(leafPublic.NotAfter.ToUniversalTime(), TimeSpan.Zero);
@@ -123,7 +136,8 @@ internal static class TlsMaterialReader
             return Refuse($"{named} cannot be used for TLS on this platform");
         }
 
-        return new TlsReadResult(new TlsMaterial(leaf, intermediates, context, authorityCollection, generation), null, null);
+        leafPublic.Dispose();
+        return new TlsReadResult(new TlsMaterial(leaf, intermediates, context, authorities, generation), null, null);
     }
 
     /// <summary>Subject, thumbprint and NotAfter: what names a certificate in logs and health.</summary>
@@ -170,6 +184,14 @@ internal static class TlsMaterialReader
     }
 
     private static TlsReadResult Refuse(string reason) => new(null, reason, null);
+
+    private static void Dispose(X509Certificate2Collection? certificates)
+    {
+        foreach (var certificate in certificates ?? [])
+        {
+            certificate.Dispose();
+        }
+    }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
