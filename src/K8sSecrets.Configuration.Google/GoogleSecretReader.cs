@@ -19,6 +19,9 @@ internal sealed partial class GoogleSecretReader : IDisposable
     private const string AccessorRole = "roles/secretmanager.secretAccessor";
     private const string ViewerRole = "roles/secretmanager.viewer";
 
+    /// <summary>The most list pages one read follows; a listing with more is a failed read (<see cref="SecretStoreHttp.ListingTruncated"/>).</summary>
+    private const int MaxListPages = 1000;
+
     private readonly GoogleSecretManagerOptions _options;
     private readonly Func<CancellationToken, Task<GoogleConnection>> _connect;
     private readonly TimeProvider _time;
@@ -215,9 +218,13 @@ internal sealed partial class GoogleSecretReader : IDisposable
             }
 
             pageToken = page.NextPageToken;
-            if (++pages > 1000)
+            if (++pages >= MaxListPages && !string.IsNullOrEmpty(pageToken))
             {
-                throw new SecretSourceException($"Google Secret Manager kept paging the secrets labelled {selector.LabelKey}={selector.LabelValue} (over 1000 pages); stopped.") { IsTransient = true };
+                throw SecretStoreHttp.ListingTruncated(
+                    "Google Secret Manager",
+                    $"the secrets labelled {selector.LabelKey}={selector.LabelValue} in project {connection.Project}",
+                    MaxListPages,
+                    "Select fewer secrets per source: a label that fewer secrets carry.");
             }
         }
         while (!string.IsNullOrEmpty(pageToken));

@@ -43,6 +43,7 @@ public sealed class CloudStoreBadInputTests
     [InlineData("gcpsm", "projectID: p", "projects/p/secrets/db", null, "is not a Secret Manager secret id")]
     [InlineData("gcpsm", "projectID: p", "db", "1.5", "is not a version")]
     [InlineData("aws", "service: SecretsManager\n      region: eu-west-1", "db", "uuid/short", "is not a Secrets Manager version id")]
+    [InlineData("aws", "service: SecretsManager\n      region: eu-west-1", "arn:aws:secretsmanager:eu-west-1:123456789012:db", null, "is not a Secrets Manager secret ARN")]
     public void A_reference_the_store_cannot_read_fails_naming_the_reference(string provider, string block, string key, string? version, string problem)
     {
         using var m = new Manifest();

@@ -1,8 +1,9 @@
 using K8sSecrets.Configuration.ExternalSecrets;
 using K8sSecrets.Configuration.ExternalSecrets.Manifests;
+using K8sSecrets.Configuration.Google;
 using Microsoft.Extensions.Configuration;
 
-namespace K8sSecrets.Configuration.Google.ExternalSecrets;
+namespace K8sSecrets.Configuration.ExternalSecrets.Google;
 
 /// <summary>
 /// The translator of the <c>gcpsm</c> provider and of legacy <c>backendType: gcpSecretsManager</c>:
