@@ -24,9 +24,9 @@ public sealed class ServerRotationTests(ITestOutputHelper output)
         var run = new LoadRun(server.Address, pki.Root, clients: 4);
         var swaps = new List<long>();
         (KeyFormat Format, bool Rsa)[] kinds = [(KeyFormat.Pkcs1, true), (KeyFormat.Ec, false), (KeyFormat.Pkcs8, true), (KeyFormat.Pkcs8, false)];
-        for (var rotation = 0; rotation < 6; rotation++)
+        for (var rotation = 0; rotation < kinds.Length; rotation++)
         {
-            var (format, rsa) = kinds[rotation % kinds.Length];
+            var (format, rsa) = kinds[rotation];
             var leaf = pki.Issue(format, rsa);
             leaves.Add(leaf);
             await volume.WriteAsync(leaf.Secret(pki.RootPem), step =>
