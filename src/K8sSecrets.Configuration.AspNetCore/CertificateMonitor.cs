@@ -22,7 +22,6 @@ internal sealed partial class CertificateMonitor : IDisposable
     private TlsMaterial? _current;
     private byte[]? _lastInput;
     private string? _refusal;
-    private DateTimeOffset? _refusedAt;
     private ITimer? _validFromTimer;
     private long _generations;
     private bool _disposed;
@@ -47,21 +46,12 @@ internal sealed partial class CertificateMonitor : IDisposable
     public TlsMaterial? Current => Volatile.Read(ref _current);
 
     /// <summary>Gets why the section's latest values were refused, or <see langword="null"/> when they are the ones in use.</summary>
-    public (string? Reason, DateTimeOffset? At) Refusal
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return (_refusal, _refusedAt);
-            }
-        }
-    }
+    public string? Refusal => Volatile.Read(ref _refusal);
 
     /// <summary>Gets the generation in use, or throws naming the section and the reason there is none.</summary>
     public TlsMaterial GetRequired()
         => Current ?? throw new InvalidOperationException(
-            $"No TLS certificate from configuration section '{Section}': {Refusal.Reason ?? "nothing read yet"}. Mount the kubernetes.io/tls Secret so that '{Section}:tls.crt' and '{Section}:tls.key' exist (for example AddKubernetesSecrets(path) with Section = \"{Section}\").");
+            $"No TLS certificate from configuration section '{Section}': {Refusal ?? "nothing read yet"}. The section must hold a matching, currently valid '{Section}:tls.crt' and '{Section}:tls.key': mount the kubernetes.io/tls Secret there (for example FromVolume(path, v => v.Section = \"{Section}\")).");
 
     public void Dispose()
     {
@@ -102,15 +92,13 @@ internal sealed partial class CertificateMonitor : IDisposable
             if (result.Material is { } material)
             {
                 _generations = material.Generation;
-                _refusal = null;
-                _refusedAt = null;
+                Volatile.Write(ref _refusal, null);
                 Volatile.Write(ref _current, material);
                 published = material;
             }
             else
             {
-                _refusal = result.Refusal;
-                _refusedAt = _time.GetUtcNow();
+                Volatile.Write(ref _refusal, result.Refusal);
                 if (result.ValidFrom is { } validFrom)
                 {
                     var wait = validFrom - _time.GetUtcNow();
@@ -127,7 +115,7 @@ internal sealed partial class CertificateMonitor : IDisposable
             Log.Published(_logger, Section, published.Subject, published.Thumbprint, published.NotAfter, published.Intermediates.Count, published.Authorities?.Count ?? 0, published.Generation);
             Published?.Invoke(published);
         }
-        else if (Refusal.Reason is { } reason)
+        else if (Refusal is { } reason)
         {
             var current = Current;
             if (current is null)

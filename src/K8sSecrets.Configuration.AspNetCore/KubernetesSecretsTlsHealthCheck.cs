@@ -25,7 +25,7 @@ internal sealed class KubernetesSecretsTlsHealthCheck : IHealthCheck
         foreach (var monitor in _certificates.Monitors)
         {
             var current = monitor.Current;
-            var (refusal, _) = monitor.Refusal;
+            var refusal = monitor.Refusal;
             data[monitor.Section] = current is null
                 ? $"none; {refusal}"
                 : $"subject '{current.Subject}', thumbprint {current.Thumbprint}, NotAfter {current.NotAfter:u}" + (refusal is null ? string.Empty : $"; latest change refused: {refusal}");

@@ -28,7 +28,7 @@ public sealed class CertificateMonitorTests : IDisposable
         Assert.True(current.Certificate.HasPrivateKey);
         Assert.Equal(_pki.Intermediate.Thumbprint, Assert.Single(current.Intermediates).Thumbprint);
         Assert.Equal(_pki.Root.Thumbprint, Assert.Single(current.Authorities!).Thumbprint);
-        Assert.Null(monitor.Refusal.Reason);
+        Assert.Null(monitor.Refusal);
     }
 
     [Fact]
@@ -45,8 +45,8 @@ public sealed class CertificateMonitorTests : IDisposable
 
         Assert.Equal(first.Thumbprint, monitor.GetRequired().Thumbprint);
         Assert.Equal(0, published);
-        Assert.Contains("'Tls:tls.key' does not match the certificate in 'Tls:tls.crt'", monitor.Refusal.Reason);
-        Assert.Contains(second.Thumbprint, monitor.Refusal.Reason);
+        Assert.Contains("'Tls:tls.key' does not match the certificate in 'Tls:tls.crt'", monitor.Refusal);
+        Assert.Contains(second.Thumbprint, monitor.Refusal);
         var warning = Assert.Single(_logs.Records, r => r.Id.Name == "TlsCertificateRefused");
         Assert.Contains(first.Thumbprint, warning.Message);
         foreach (var leaf in (Leaf[])[first, second, third])
@@ -65,8 +65,8 @@ public sealed class CertificateMonitorTests : IDisposable
         Publish(rsa.Chain, first.KeyPem, null);
 
         Assert.Equal(first.Thumbprint, monitor.GetRequired().Thumbprint);
-        Assert.Contains("'Tls:tls.key' does not match the certificate in 'Tls:tls.crt'", monitor.Refusal.Reason);
-        Assert.Contains("another type", monitor.Refusal.Reason);
+        Assert.Contains("'Tls:tls.key' does not match the certificate in 'Tls:tls.crt'", monitor.Refusal);
+        Assert.Contains("another type", monitor.Refusal);
     }
 
     [Fact]
@@ -81,8 +81,8 @@ public sealed class CertificateMonitorTests : IDisposable
         Publish(reversed, second.KeyPem, null);
 
         Assert.Equal(first.Thumbprint, monitor.GetRequired().Thumbprint);
-        Assert.StartsWith("'Tls:tls.crt' must start with the leaf: 'Tls:tls.key' matches its certificate number 2", monitor.Refusal.Reason);
-        Assert.Contains(second.Thumbprint, monitor.Refusal.Reason);
+        Assert.StartsWith("'Tls:tls.crt' must start with the leaf: 'Tls:tls.key' matches its certificate number 2", monitor.Refusal);
+        Assert.Contains(second.Thumbprint, monitor.Refusal);
     }
 
     [Fact]
@@ -95,8 +95,8 @@ public sealed class CertificateMonitorTests : IDisposable
         Publish(expired.Chain, expired.KeyPem, null);
 
         Assert.Equal(first.Thumbprint, monitor.GetRequired().Thumbprint);
-        Assert.Contains("expired at", monitor.Refusal.Reason);
-        Assert.Contains(expired.Thumbprint, monitor.Refusal.Reason);
+        Assert.Contains("expired at", monitor.Refusal);
+        Assert.Contains(expired.Thumbprint, monitor.Refusal);
     }
 
     [Fact]
@@ -108,13 +108,13 @@ public sealed class CertificateMonitorTests : IDisposable
 
         Publish(early.Chain, early.KeyPem, null);
         Assert.Equal(first.Thumbprint, monitor.GetRequired().Thumbprint);
-        Assert.Contains("is not valid before", monitor.Refusal.Reason);
+        Assert.Contains("is not valid before", monitor.Refusal);
 
         _time.Advance(TimeSpan.FromMinutes(29));
         Assert.Equal(first.Thumbprint, monitor.GetRequired().Thumbprint);
         _time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(early.Thumbprint, monitor.GetRequired().Thumbprint);
-        Assert.Null(monitor.Refusal.Reason);
+        Assert.Null(monitor.Refusal);
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class CertificateMonitorTests : IDisposable
         _configuration.Reload();
 
         Assert.Equal(first.Thumbprint, monitor.GetRequired().Thumbprint);
-        Assert.Equal(reason, monitor.Refusal.Reason);
+        Assert.Equal(reason, monitor.Refusal);
     }
 
     [Theory]
@@ -159,7 +159,7 @@ public sealed class CertificateMonitorTests : IDisposable
         _configuration.Reload();
 
         Assert.Equal(first.Thumbprint, monitor.GetRequired().Thumbprint);
-        Assert.StartsWith(reason, monitor.Refusal.Reason);
+        Assert.StartsWith(reason, monitor.Refusal);
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public sealed class CertificateMonitorTests : IDisposable
         Publish(first.Chain + new string('x', TlsMaterialReader.MaxPemChars), first.KeyPem, null);
 
         Assert.Equal(first.Thumbprint, monitor.GetRequired().Thumbprint);
-        Assert.Contains("longer than", monitor.Refusal.Reason);
+        Assert.Contains("longer than", monitor.Refusal);
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public sealed class CertificateMonitorTests : IDisposable
         var error = Assert.Throws<InvalidOperationException>(() => monitor.GetRequired());
 
         Assert.Contains("'Tls:tls.crt' is missing or empty", error.Message);
-        Assert.Contains("Mount the kubernetes.io/tls Secret", error.Message);
+        Assert.Contains("mount the kubernetes.io/tls Secret there", error.Message);
     }
 
     [Fact]

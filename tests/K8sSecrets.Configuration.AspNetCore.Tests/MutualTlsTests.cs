@@ -142,7 +142,7 @@ public sealed class MutualTlsTests : IDisposable
         var other = _old.Issue();
         var stray = _old.Issue(KeyFormat.Pkcs1, rsa: true);
         _serverVolume.Write(Leaf.Payload(other.Chain, stray.KeyPem, _old.RootPem));
-        await Eventually.HoldsAsync(() => monitor.Refusal.Reason is not null, "the mismatched pair was refused");
+        await Eventually.HoldsAsync(() => monitor.Refusal is not null, "the mismatched pair was refused");
 
         using var http = new HttpClient(ProbeClient.Handler(_old.Root));
         await http.GetStringAsync(server.Address);
