@@ -28,8 +28,6 @@ internal sealed class KubernetesSecretsCertificates : IDisposable
 
     public TimeProvider Time => _time;
 
-    public ILoggerFactory LoggerFactory => _loggerFactory;
-
     /// <summary>Gets the monitors created so far.</summary>
     public IReadOnlyList<CertificateMonitor> Monitors
     {

@@ -20,7 +20,6 @@ internal sealed class TlsMaterial
         Generation = generation;
         Thumbprint = certificate.Thumbprint;
         Subject = certificate.Subject;
-        NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero);
         NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
     }
 
@@ -42,8 +41,6 @@ internal sealed class TlsMaterial
     public string Thumbprint { get; }
 
     public string Subject { get; }
-
-    public DateTimeOffset NotBefore { get; }
 
     public DateTimeOffset NotAfter { get; }
 
