@@ -198,9 +198,10 @@ public sealed partial class SecretsConfigurationProvider
 
         var published = _current;
         var candidate = SnapshotMapper.ToData(snapshot, Source.Options, published, out var collisions);
-        if (_previous is not null && PreviousValues.RemoveReserved(candidate) is { } reserved)
+        if (PreviousValues.RemoveReserved(candidate) is { } reserved)
         {
-            (collisions ??= []).AddRange(reserved);
+            // Refused from every source, whatever its options: only the engine publishes under the root.
+            Log.ReservedKeyRefused(_logger, Source.Kind, Source.Name, string.Join(", ", reserved.Select(static key => $"'{key}'")), PreviousValues.Root);
         }
 
         if (collisions is not null)
