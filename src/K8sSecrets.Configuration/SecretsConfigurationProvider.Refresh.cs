@@ -269,9 +269,15 @@ public sealed partial class SecretsConfigurationProvider
     private void RecordSuccess(SecretLoadResult result, bool changed, TimeSpan elapsed)
     {
         int previousFailures;
+        List<KeyValuePair<string, DateTimeOffset>>? recoveredKeys = null;
         var firstFailure = result.Snapshot?.Failures is [var first, ..] ? first : default;
         lock (_healthLock)
         {
+            if (result.Snapshot is { } snapshot)
+            {
+                recoveredKeys = TrackFailingKeys(snapshot);
+            }
+
             previousFailures = _consecutiveFailures;
             _consecutiveFailures = 0;
             _lastException = null;
@@ -290,6 +296,8 @@ public sealed partial class SecretsConfigurationProvider
         {
             Log.Recovered(_logger, Source.Kind, Source.Name, previousFailures);
         }
+
+        LogRecoveredKeys(recoveredKeys);
 
         SecretsTelemetry.Refreshes.Add(1, SecretsTelemetry.Tags(Source, changed ? "changed" : "unchanged"));
         SecretsTelemetry.Duration.Record(elapsed.TotalSeconds, SecretsTelemetry.Tags(Source));

@@ -64,6 +64,32 @@ public sealed class HealthCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_whose_last_read_failed_degrades_naming_it_and_since_when_through_ten_good_reads()
+    {
+        _second.FailKeys(("db/password", "access denied"));
+        var provider = Provider(1);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(await provider.RefreshAsync(CancellationToken.None));
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var (result, _, _) = await CheckAsync();
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Equal(
+            "stub 'second' keeps last good values of keys it cannot read: 'db:password' has failed every read since 2026-11-29 00:00:00Z: access denied",
+            result.Description);
+        var failing = Assert.Single(Assert.IsType<SecretSourceHealth>(result.Data["stub 'second'"]).FailingKeys);
+        Assert.Equal(TimeSpan.FromMinutes(10), failing.FailingFor);
+        Assert.DoesNotContain(Sentinel, JsonSerializer.Serialize(result.Data), StringComparison.Ordinal);
+
+        _second.FailKeys();
+        await provider.RefreshAsync(CancellationToken.None);
+        (result, _, _) = await CheckAsync();
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+    }
+
+    [Fact]
     public async Task One_failure_after_ten_minutes_without_a_good_read_is_stale()
     {
         _time.Advance(TimeSpan.FromMinutes(11));
