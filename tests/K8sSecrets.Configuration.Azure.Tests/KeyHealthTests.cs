@@ -17,6 +17,7 @@ public sealed class KeyHealthTests
         var provider = config.Providers.OfType<SecretsConfigurationProvider>().Single();
         Assert.Equal(HealthStatus.Healthy, (await SecretsHealth.CheckAsync(config)).Status);
 
+        await h.Clock.AdvanceAsync(TimeSpan.FromSeconds(1)); // a new "updated" time: the list shows a new version
         h.Vault.Put("Db--Password", "two");
         h.Vault.DeniedSecrets.Add("Db--Password");
         for (var i = 0; i < 10; i++)
