@@ -43,8 +43,9 @@ public sealed class SecretSourceHealth
 
     /// <summary>
     /// Gets what the published values hold that expires or is due to rotate, earliest first: what
-    /// the source reported with its last snapshot, and the <c>NotAfter</c> of every PEM certificate
-    /// published (named by its configuration key).
+    /// the source reported with its last snapshot, and when each published value of PEM certificates
+    /// stops working, named by its configuration key: a chain (leaf first) with its leaf, a bundle of
+    /// CA certificates with the last of them.
     /// </summary>
     public IReadOnlyList<SecretExpiry> Expiries { get; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -114,6 +115,22 @@ public sealed class HealthCheckTests : IDisposable
         (result, _, _) = await CheckAsync();
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Contains("expired", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_CA_bundle_with_an_expired_retired_root_stays_healthy_and_is_unhealthy_only_when_no_CA_is_valid()
+    {
+        using var current = PemCertificates.Ca("CN=Current Root", Start.AddYears(-1), Start.AddYears(5));
+        using var retired = PemCertificates.Ca("CN=Retired Root", Start.AddYears(-10), Start.AddDays(-1));
+        _first.Set([("ca-bundle.crt", PemCertificates.Pem(current, retired))]);
+        await Provider(0).RefreshAsync(CancellationToken.None);
+        var (result, _, _) = await CheckAsync();
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+
+        _time.Advance(TimeSpan.FromDays(5 * 366));
+        (result, _, _) = await CheckAsync();
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Contains("publishes 'ca-bundle.crt', which expired at", result.Description, StringComparison.Ordinal);
     }
 
     [Fact]
