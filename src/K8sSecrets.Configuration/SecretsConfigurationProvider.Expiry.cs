@@ -95,36 +95,45 @@ public sealed partial class SecretsConfigurationProvider
     /// <summary>
     /// When a value of certificates stops working. A chain (its first certificate is not a CA and, if
     /// more follow, the second issued it: <c>tls.crt</c>, a full chain) works until its first, the leaf,
-    /// expires; what follows may hold an expired cross-signed root that no client needs. Anything else
-    /// is a bundle of CA certificates (<c>ca.crt</c>, <c>ca-bundle.crt</c>): it works while any of them
-    /// is valid, so it expires with the last one, and each that already expired is logged as a Warning
-    /// naming its subject (a retired root left in the bundle).
+    /// expires; what follows may hold an expired cross-signed root that no client needs. A bundle of CA
+    /// certificates (<c>ca.crt</c>, <c>ca-bundle.crt</c>) works while any of them is valid, so it expires
+    /// with the last one, and each that already expired is logged as a Warning naming its subject (a
+    /// retired root left in the bundle). Anything else expires with its earliest certificate.
     /// </summary>
     private DateTimeOffset CertificateExpiry(string key, X509Certificate2Collection certificates)
     {
         var first = certificates[0];
-        if (!IsAuthority(first) && (certificates.Count == 1 || certificates[1].SubjectName.RawData.AsSpan().SequenceEqual(first.IssuerName.RawData)))
+        if (!IsAuthority(first, strict: true) && (certificates.Count == 1 || certificates[1].SubjectName.RawData.AsSpan().SequenceEqual(first.IssuerName.RawData)))
         {
             return NotAfter(first);
         }
 
-        var now = _time.GetUtcNow();
+        var bundle = certificates.All(static c => IsAuthority(c, strict: false));
+        var earliest = DateTimeOffset.MaxValue;
         var last = DateTimeOffset.MinValue;
+        var now = _time.GetUtcNow();
         foreach (var certificate in certificates)
         {
             var notAfter = NotAfter(certificate);
+            earliest = notAfter < earliest ? notAfter : earliest;
             last = notAfter > last ? notAfter : last;
-            if (notAfter <= now)
+            if (bundle && notAfter <= now)
             {
                 Log.BundleCertificateExpired(_logger, Source.Kind, Source.Name, key, certificate.Subject, notAfter);
             }
         }
 
-        return last;
+        return bundle ? last : earliest;
     }
 
-    private static bool IsAuthority(X509Certificate2 certificate)
-        => certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is { CertificateAuthority: true };
+    /// <summary>
+    /// Whether a certificate is a CA: its basic constraints say so; or, unless <paramref name="strict"/>,
+    /// it has none and issued itself (an old v1 root, still found in some bundles).
+    /// </summary>
+    private static bool IsAuthority(X509Certificate2 certificate, bool strict)
+        => certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is { } constraints
+            ? constraints.CertificateAuthority
+            : !strict && certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
 
     private static DateTimeOffset NotAfter(X509Certificate2 certificate) => new(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
 

@@ -198,11 +198,15 @@ public sealed partial class SecretsConfigurationProvider
 
         var published = _current;
         var candidate = SnapshotMapper.ToData(snapshot, Source.Options, published, out var collisions);
-        if (PreviousValues.RemoveReserved(candidate) is { } reserved)
+        // Refused from every source, whatever its options: only the engine publishes under the root.
+        // Logged when the refused keys change, not at every read that still holds them.
+        var reserved = PreviousValues.RemoveReserved(candidate) is { } keys ? string.Join(", ", keys.Select(static key => $"'{key}'")) : null;
+        if (reserved is not null && !string.Equals(reserved, _refusedReserved, StringComparison.Ordinal))
         {
-            // Refused from every source, whatever its options: only the engine publishes under the root.
-            Log.ReservedKeyRefused(_logger, Source.Kind, Source.Name, string.Join(", ", reserved.Select(static key => $"'{key}'")), PreviousValues.Root);
+            Log.ReservedKeyRefused(_logger, Source.Kind, Source.Name, reserved, PreviousValues.Root);
         }
+
+        _refusedReserved = reserved;
 
         if (collisions is not null)
         {

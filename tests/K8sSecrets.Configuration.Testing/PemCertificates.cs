@@ -16,6 +16,13 @@ public static class PemCertificates
         return request.CreateSelfSigned(notBefore, notAfter);
     }
 
+    /// <summary>A self-signed certificate with no extensions at all, as an old v1 root is.</summary>
+    public static X509Certificate2 SelfSignedWithoutExtensions(string subject, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new CertificateRequest(subject, key, HashAlgorithmName.SHA256).CreateSelfSigned(notBefore, notAfter);
+    }
+
     /// <summary>A CA issued by <paramref name="issuer"/> (an intermediate), with its key.</summary>
     public static X509Certificate2 IntermediateCa(string subject, X509Certificate2 issuer, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {

@@ -61,6 +61,23 @@ public sealed class CertificateExpiryTests
         Assert.DoesNotContain(scope.Logs.Records, r => r.Id.Name is "BundleCertificateExpired" or "Expired");
     }
 
+    [Fact]
+    public void A_bundle_of_roots_without_extensions_is_still_a_bundle_and_unrelated_leaves_expire_with_the_earliest()
+    {
+        using var retired = PemCertificates.SelfSignedWithoutExtensions("CN=Old v1 Root", Start.AddYears(-20), Start.AddDays(-2));
+        using var current = PemCertificates.SelfSignedWithoutExtensions("CN=Current v1 Root", Start.AddYears(-1), Start.AddYears(3));
+        using var ca = PemCertificates.Ca("CN=Issuer", Start.AddYears(-1), Start.AddYears(5));
+        using var first = PemCertificates.Leaf("CN=one.example", ca, Start.AddDays(-1), Start.AddDays(40));
+        using var second = PemCertificates.Leaf("CN=two.example", ca, Start.AddDays(-1), Start.AddDays(10));
+        using var scope = new Scope(("roots.pem", PemCertificates.Pem(retired, current)), ("leaves.pem", PemCertificates.Pem(first, second)));
+
+        var expiries = scope.Provider.GetHealth().Expiries;
+        Assert.Equal(Start.AddYears(3), Assert.Single(expiries, e => e.Name == "roots.pem").At);
+        Assert.Equal(Start.AddDays(10), Assert.Single(expiries, e => e.Name == "leaves.pem").At);
+        var warning = Assert.Single(scope.Logs.Records, r => r.Id.Name == "BundleCertificateExpired");
+        Assert.Contains("'CN=Old v1 Root'", warning.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>One configuration over a scripted source holding the given values, on a fake clock at <see cref="Start"/>.</summary>
     private sealed class Scope : IDisposable
     {
