@@ -74,7 +74,7 @@ public sealed partial class SecretsConfigurationProvider
 
     private static partial class Log
     {
-        [LoggerMessage(16, LogLevel.Information, "{Kind} '{Name}': '{SecretName}' read successfully again; it had failed since {Since:u}.", EventName = "KeyRecovered")]
+        [LoggerMessage(16, LogLevel.Information, "{Kind} '{Name}': '{SecretName}' no longer fails (it reads again, or is gone); it had failed every read since {Since:u}.", EventName = "KeyRecovered")]
         public static partial void KeyRecovered(ILogger logger, string kind, string name, string secretName, DateTimeOffset since);
     }
 }
