@@ -45,7 +45,7 @@ internal sealed partial class SecretsRestartService : IHostedService, IDisposabl
         var settings = _options.Value; // throws OptionsValidationException for a bad window
         _minDelay = settings.MinDelay;
         _maxDelay = settings.MaxDelay;
-        var providers = (_configuration as IConfigurationRoot)?.Providers.OfType<SecretsConfigurationProvider>() ?? [];
+        var providers = _configuration.GetSecretsProviders();
         lock (_gate)
         {
             foreach (var provider in providers)
