@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace K8sSecrets.Configuration.Options.Tests;
 
 /// <summary>Secrets that reach the app through <c>AddConfiguration(secretsRoot)</c> (a chained provider).</summary>
+[Collection(RestartMetric.Collection)]
 public sealed class ChainedConfigurationTests
 {
     private const string Sentinel = "SENTINEL-7c2a-chained-do-not-show";
@@ -63,14 +64,14 @@ public sealed class ChainedConfigurationTests
         builder.Services.AddSecretsRestartFallback(o => o.MinDelay = o.MaxDelay = TimeSpan.FromMinutes(1));
         using var host = builder.Build();
         await host.StartAsync();
-        var stopped = false;
-        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopped = true);
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
 
         volume.Write(("ConnectionString", "Host=db-b"));
         Assert.True(await ((IConfigurationRoot)secrets).GetSecretsProviders().Single().RefreshAsync(CancellationToken.None));
         clock.Advance(TimeSpan.FromMinutes(1));
 
-        Assert.True(stopped);
+        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Contains(logs.Records, r => r.Id.Name == "RestartWatching");
         Assert.Contains(logs.Records, r => r.Id.Name == "RestartStopping");
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace K8sSecrets.Configuration.Options.Tests;
 
 /// <summary>Scheduling and firing a restart never runs the host's stop on a publishing, timer or pool thread.</summary>
+[Collection(RestartMetric.Collection)]
 public sealed class RestartSchedulingTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
