@@ -235,7 +235,7 @@ public sealed partial class SecretsConfigurationProvider
 
     private void Notify(SecretsChangedEventArgs change)
     {
-        Log.Published(_logger, Source.Kind, Source.Name, change.Version, change.Added.Count, change.Changed.Count, change.Removed.Count);
+        Log.Published(_logger, Source.Kind, Source.Name, change.Added.Count, change.Changed.Count, change.Removed.Count);
         SecretsTelemetry.Changes.Add(1, SecretsTelemetry.Tags(Source));
         Audit(change);
         t_inCallback = true;
@@ -247,7 +247,7 @@ public sealed partial class SecretsConfigurationProvider
             }
             catch (Exception ex)
             {
-                Log.CallbackFailed(_logger, Source.Kind, Source.Name, ex.GetType().FullName);
+                Log.CallbackFailed(_logger, Source.Kind, Source.Name, ex.GetType().FullName ?? ex.GetType().Name);
             }
 
             try
@@ -256,7 +256,7 @@ public sealed partial class SecretsConfigurationProvider
             }
             catch (Exception ex)
             {
-                Log.CallbackFailed(_logger, Source.Kind, Source.Name, ex.GetType().FullName);
+                Log.CallbackFailed(_logger, Source.Kind, Source.Name, ex.GetType().FullName ?? ex.GetType().Name);
             }
         }
         finally
