@@ -71,28 +71,29 @@ internal sealed class HostSettings
         return capture.Registration!;
     }
 
-    private string Key(string name) => $"{_section.Path}:{name}";
+    /// <summary>The value is not repeated: whatever a configuration source put there stays out of the message.</summary>
+    private InvalidOperationException Malformed(string name, string expected)
+        => new($"The setting {_section.Path}:{name} (AddKubernetesSecrets on the host builder) cannot be read: it must be {expected}. Fix it in appsettings.json or wherever it is set, or remove it to keep the default.");
 
     private TimeSpan? Time(string name) => _section[name] switch
     {
         null or "" => null,
         var text when TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) => value,
-        var text => throw new InvalidOperationException(
-            $"The setting {Key(name)} is '{text}', which is not a time span; write it as [d.]hh:mm:ss, for example \"00:00:30\" for 30 seconds."),
+        _ => throw Malformed(name, "a time span; write it as [d.]hh:mm:ss, for example \"00:00:30\" for 30 seconds"),
     };
 
     private int? Count(string name) => _section[name] switch
     {
         null or "" => null,
         var text when int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) => value,
-        var text => throw new InvalidOperationException($"The setting {Key(name)} is '{text}', which is not a whole number; write it as, for example, 3."),
+        _ => throw Malformed(name, "a whole number, for example 3"),
     };
 
     private bool? Flag(string name) => _section[name] switch
     {
         null or "" => null,
         var text when bool.TryParse(text, out var value) => value,
-        var text => throw new InvalidOperationException($"The setting {Key(name)} is '{text}'; write true or false."),
+        _ => throw Malformed(name, "true or false"),
     };
 
     /// <summary>Takes the one registration the health checks package's public extension adds.</summary>

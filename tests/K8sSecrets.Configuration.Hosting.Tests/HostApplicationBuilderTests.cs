@@ -84,6 +84,27 @@ public sealed class HostApplicationBuilderTests
     }
 
     [Fact]
+    public async Task A_configuration_that_outlives_its_host_keeps_publishing_after_the_hosts_logging_is_disposed()
+    {
+        var source = new SwitchSource("shared");
+        source.Set(("Key", "v1"));
+        using var secrets = (IDisposable)new ConfigurationBuilder().AddKubernetesSecrets(s => s.AddSource(_ => source)).Build();
+        var provider = ((IConfigurationRoot)secrets).GetSecretsProviders().Single();
+        var host = await WebHost.Build(b =>
+        {
+            b.Configuration.AddConfiguration((IConfigurationRoot)secrets, shouldDisposeConfiguration: false);
+            b.AddKubernetesSecrets(s => s.AddSource(_ => Loaded()));
+        }).StartAsync();
+        await host.DisposeAsync();
+
+        source.Set(("Key", "v2"));
+        Assert.True(await provider.RefreshAsync(CancellationToken.None));
+        Assert.Equal("v2", ((IConfigurationRoot)secrets)["Key"]);
+        source.Fail("gone");
+        Assert.False(await provider.RefreshAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task The_health_check_is_added_when_the_app_uses_health_checks_and_never_twice()
     {
         await using (var plain = await WebHost.Build(b => b.AddKubernetesSecrets(s => s.AddSource(_ => Loaded()))).StartAsync())
@@ -133,7 +154,8 @@ public sealed class HostApplicationBuilderTests
         var settings = new Dictionary<string, string?> { ["K8sSecrets:MinRetryDelay"] = "soon" };
         var error = Assert.Throws<InvalidOperationException>(() => WebHost.Build(b => b.AddKubernetesSecrets(s => s.AddSource(_ => Loaded())), settings));
         Assert.Contains("K8sSecrets:MinRetryDelay", error.Message, StringComparison.Ordinal);
-        Assert.Contains("'soon'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("time span", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("soon", error.Message, StringComparison.Ordinal);
 
         // A section value the builder refuses (larger than MaxRetryDelay) fails like the property would.
         settings = new Dictionary<string, string?> { ["K8sSecrets:MinRetryDelay"] = "00:10:00", ["K8sSecrets:MaxRetryDelay"] = "00:01:00" };

@@ -119,7 +119,17 @@ internal sealed partial class DeferredLoggerFactory : ILoggerFactory
                 return resolved.Logger;
             }
 
-            var logger = target.CreateLogger(category);
+            ILogger logger;
+            try
+            {
+                logger = target.CreateLogger(category);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The host that attached its factory is gone (a configuration that outlives its host): log nowhere.
+                logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+            }
+
             _resolved = new Resolved(target, logger);
             return logger;
         }
