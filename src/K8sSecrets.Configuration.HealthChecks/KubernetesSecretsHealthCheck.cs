@@ -116,8 +116,7 @@ internal sealed class KubernetesSecretsHealthCheck : IHealthCheck
         {
             if (count != _seenProviders || count == -2)
             {
-                var found = new List<SecretsConfigurationProvider>();
-                Collect(root, found, depth: 0);
+                var found = root.GetSecretsProviders();
                 var keys = new HashSet<string>(StringComparer.Ordinal);
                 _providers = [.. found.Select(p => (p, UniqueKey(keys, $"{p.SourceKind} '{p.SourceName}'")))];
                 _seenProviders = count;
@@ -136,20 +135,5 @@ internal sealed class KubernetesSecretsHealthCheck : IHealthCheck
         }
 
         return unique;
-    }
-
-    private static void Collect(IConfigurationRoot root, List<SecretsConfigurationProvider> found, int depth)
-    {
-        foreach (var provider in root.Providers)
-        {
-            if (provider is SecretsConfigurationProvider secrets)
-            {
-                found.Add(secrets);
-            }
-            else if (provider is ChainedConfigurationProvider { Configuration: IConfigurationRoot inner } && depth < 8)
-            {
-                Collect(inner, found, depth + 1);
-            }
-        }
     }
 }

@@ -45,7 +45,7 @@ internal sealed partial class SecretsRestartService : IHostedService, IDisposabl
         var settings = _options.Value; // throws OptionsValidationException for a bad window
         _minDelay = settings.MinDelay;
         _maxDelay = settings.MaxDelay;
-        var providers = (_configuration as IConfigurationRoot)?.Providers.OfType<SecretsConfigurationProvider>() ?? [];
+        var providers = _configuration.GetSecretsProviders();
         lock (_gate)
         {
             foreach (var provider in providers)
@@ -173,7 +173,15 @@ internal sealed partial class SecretsRestartService : IHostedService, IDisposabl
             RotationTelemetry.Restarts.Add(1, RotationTelemetry.RestartTags("stopped"));
         }
 
-        _lifetime.StopApplication();
+        // StopApplication runs every ApplicationStopping callback synchronously, and those may block
+        // (a drain, a flush). Run it on a thread of its own, once per process: never on the thread that
+        // published the change, nor on the timer's pool thread.
+        var stopper = new Thread(static lifetime => ((IHostApplicationLifetime)lifetime!).StopApplication())
+        {
+            IsBackground = true,
+            Name = "K8sSecrets restart",
+        };
+        stopper.Start(_lifetime);
     }
 
     private sealed class Watched(SecretsRestartService owner, SecretsConfigurationProvider provider, RestartRule rule, byte[]? baseline)

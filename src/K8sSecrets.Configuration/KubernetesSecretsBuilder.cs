@@ -17,8 +17,11 @@ public sealed class KubernetesSecretsBuilder
     }
 
     /// <summary>Gets or sets the logger factory every source and the refresh engine log to.</summary>
-    /// <value>The default is <see langword="null"/>: nothing is logged. Configuration is built before
-    /// the host's logging, so pass a factory here to see refresh failures.</value>
+    /// <value>The default is <see langword="null"/>: the host's factory, attached when the host starts
+    /// (<c>builder.AddKubernetesSecrets(...)</c> on the host builder does so, or
+    /// <see cref="SecretsConfigurationProvider.AttachLoggerFactory"/>); the Information-and-above
+    /// records written before then (the first load, failures) are replayed into it once. Until one is
+    /// attached nothing is written. A factory set here is used as it is and never replaced.</value>
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>Gets or sets the clock every timer, delay and timestamp goes through.</summary>
@@ -115,7 +118,7 @@ public sealed class KubernetesSecretsBuilder
         }
 
         return new RefreshSettings(
-            LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            LoggerFactory ?? new DeferredLoggerFactory(),
             TimeProvider ?? TimeProvider.System,
             new SecretRetryPolicy(MinRetryDelay, MaxRetryDelay, MaxRetryAfter));
     }

@@ -6,8 +6,9 @@ public sealed partial class SecretsConfigurationProvider
 {
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Published {Kind} '{Name}' version {Version}: {Added} added, {Changed} changed, {Removed} removed.", EventName = "Published")]
-        public static partial void Published(ILogger logger, string kind, string name, string? version, int added, int changed, int removed);
+        // Debug: the audit event (id 100, Information) is the one line per published change.
+        [LoggerMessage(1, LogLevel.Debug, "Published {Kind} '{Name}': {Added} added, {Changed} changed, {Removed} removed.", EventName = "Published")]
+        public static partial void Published(ILogger logger, string kind, string name, int added, int changed, int removed);
 
         [LoggerMessage(2, LogLevel.Warning, "Refreshing {Kind} '{Name}' failed; the last good values stay published. {Reason}", EventName = "RefreshFailed")]
         public static partial void RefreshFailed(ILogger logger, string kind, string name, string reason);
@@ -28,7 +29,7 @@ public sealed partial class SecretsConfigurationProvider
         public static partial void KeyCollision(ILogger logger, string kind, string name, string keys);
 
         [LoggerMessage(8, LogLevel.Error, "A change callback of {Kind} '{Name}' threw {ExceptionType}; the refresh engine keeps running.", EventName = "CallbackFailed")]
-        public static partial void CallbackFailed(ILogger logger, string kind, string name, string? exceptionType);
+        public static partial void CallbackFailed(ILogger logger, string kind, string name, string exceptionType);
 
         [LoggerMessage(9, LogLevel.Warning, "{Kind} '{Name}' could not start watching for changes: {Reason}", EventName = "WatchFailed")]
         public static partial void WatchFailed(ILogger logger, string kind, string name, string reason);

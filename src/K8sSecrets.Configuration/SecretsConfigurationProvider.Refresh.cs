@@ -240,7 +240,7 @@ public sealed partial class SecretsConfigurationProvider
 
     private void Notify(SecretsChangedEventArgs change)
     {
-        Log.Published(_logger, Source.Kind, Source.Name, change.Version, change.Added.Count, change.Changed.Count, change.Removed.Count);
+        Log.Published(_logger, Source.Kind, Source.Name, change.Added.Count, change.Changed.Count, change.Removed.Count);
         SecretsTelemetry.Changes.Add(1, SecretsTelemetry.Tags(Source));
         Audit(change);
         t_inCallback = true;
@@ -252,7 +252,7 @@ public sealed partial class SecretsConfigurationProvider
             }
             catch (Exception ex)
             {
-                Log.CallbackFailed(_logger, Source.Kind, Source.Name, ex.GetType().FullName);
+                Log.CallbackFailed(_logger, Source.Kind, Source.Name, ex.GetType().FullName ?? ex.GetType().Name);
             }
 
             try
@@ -261,7 +261,7 @@ public sealed partial class SecretsConfigurationProvider
             }
             catch (Exception ex)
             {
-                Log.CallbackFailed(_logger, Source.Kind, Source.Name, ex.GetType().FullName);
+                Log.CallbackFailed(_logger, Source.Kind, Source.Name, ex.GetType().FullName ?? ex.GetType().Name);
             }
         }
         finally

@@ -10,7 +10,7 @@ namespace K8sSecrets.Configuration;
 /// retries with backoff until disposed.
 /// </summary>
 /// <remarks>
-/// Find it with <c>((IConfigurationRoot)configuration).Providers.OfType&lt;SecretsConfigurationProvider&gt;()</c>
+/// Find it with <c>configuration.GetSecretsProviders()</c> (chained configurations included)
 /// to read its health, force a refresh or subscribe to <see cref="Changed"/>.
 /// </remarks>
 public sealed partial class SecretsConfigurationProvider : ConfigurationProvider, IDisposable

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace K8sSecrets.Configuration.Options.Tests;
 
-/// <summary>Every test here counts the untagged-by-type restart metric, so they run one at a time (one class).</summary>
+/// <summary>Every test here counts the restart metric, which every restart test adds to, so they run one at a time (one collection).</summary>
+[Collection(RestartMetric.Collection)]
 public sealed class RestartWhenChangedTests
 {
     private const string Sentinel = "SENTINEL-5b0e-restart-do-not-log";
@@ -20,9 +21,9 @@ public sealed class RestartWhenChangedTests
         using var volume = new KubeletVolume();
         volume.Write(("ConnectionString", "Host=db-a;Password=" + Sentinel), ("Other", "x"));
         var clock = new FakeTimeProvider(Start);
-        using var restarts = new MetricCollector<long>(null, "K8sSecrets.Configuration", "k8ssecrets.restarts");
+        using var restarts = new MetricCollector<long>(null, "K8sSecrets.Configuration", "k8ssecrets.restarts", clock);
         var replicas = new List<RotationHost>();
-        var stops = new DateTimeOffset?[100];
+        var stops = new Task[100];
         try
         {
             for (var i = 0; i < stops.Length; i++)
@@ -30,8 +31,7 @@ public sealed class RestartWhenChangedTests
                 var replica = BuildReplica(volume, clock);
                 replicas.Add(replica);
                 await replica.Host.StartAsync();
-                var index = i;
-                replica.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stops[index] = clock.GetUtcNow());
+                stops[i] = Stopping(replica);
             }
 
             // A rotation the Validate gate refuses is never published, so nothing is scheduled.
@@ -42,7 +42,7 @@ public sealed class RestartWhenChangedTests
             }
 
             Advance(clock, TimeSpan.FromMinutes(6));
-            Assert.All(stops, s => Assert.Null(s));
+            Assert.Empty(Stopped(restarts));
 
             var validatedAt = clock.GetUtcNow();
             volume.Write(("ConnectionString", "Host=db-b;Password=" + Sentinel + "-2"), ("Other", "x"));
@@ -53,7 +53,9 @@ public sealed class RestartWhenChangedTests
 
             Advance(clock, TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
 
-            var delays = stops.Select(s => Assert.NotNull(s) - validatedAt).ToList();
+            await Task.WhenAll(stops).WaitAsync(TimeSpan.FromSeconds(30));
+            var delays = Stopped(restarts).Select(at => at - validatedAt).ToList();
+            Assert.Equal(100, delays.Count);
             Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1)));
             var quarters = delays.GroupBy(d => Math.Min(3, (int)(d.TotalSeconds / 75))).ToDictionary(g => g.Key, g => g.Count());
             Assert.All(Enumerable.Range(0, 4), q => Assert.True(quarters.GetValueOrDefault(q) > 0, $"no replica stopped in quarter {q} of the window"));
@@ -80,23 +82,23 @@ public sealed class RestartWhenChangedTests
         using var volume = new KubeletVolume();
         volume.Write(("ConnectionString", "Host=db-a;Password=" + Sentinel), ("Other", "x"));
         var clock = new FakeTimeProvider(Start);
-        using var restarts = new MetricCollector<long>(null, "K8sSecrets.Configuration", "k8ssecrets.restarts");
+        using var restarts = new MetricCollector<long>(null, "K8sSecrets.Configuration", "k8ssecrets.restarts", clock);
         using var replica = BuildReplica(volume, clock, window: TimeSpan.FromMinutes(2));
         await replica.Host.StartAsync();
-        DateTimeOffset? stoppedAt = null;
-        replica.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stoppedAt = clock.GetUtcNow());
+        var stopping = Stopping(replica);
 
         await replica.RotateAsync(volume, ("ConnectionString", "Host=db-b;Password=" + Sentinel + "-2"), ("Other", "x"));
         Advance(clock, TimeSpan.FromMinutes(1));
         await replica.RotateAsync(volume, ("ConnectionString", "Host=db-a;Password=" + Sentinel), ("Other", "x"));
         Advance(clock, TimeSpan.FromMinutes(10));
-        Assert.Null(stoppedAt);
+        Assert.Empty(Stopped(restarts));
 
         var changedAt = clock.GetUtcNow();
         await replica.RotateAsync(volume, ("ConnectionString", "Host=db-c;Password=" + Sentinel + "-3"), ("Other", "x"));
         Advance(clock, TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
 
-        Assert.Equal(changedAt + TimeSpan.FromMinutes(2), stoppedAt);
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([changedAt + TimeSpan.FromMinutes(2)], Stopped(restarts));
         Assert.Equal(
             ["RestartScheduled", "RestartCancelled", "RestartScheduled", "RestartStopping"],
             replica.Logs.Records.Select(r => r.Id.Name).Where(n => n is not null && n.StartsWith("Restart", StringComparison.Ordinal) && n != "RestartWatching"));
@@ -120,21 +122,20 @@ public sealed class RestartWhenChangedTests
             volume: v => v.Optional = true,
             secrets: s => s.RestartWhenChanged("Database:ConnectionString"));
         await replica.Host.StartAsync();
-        var stopped = false;
-        replica.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopped = true);
+        var stopping = Stopping(replica);
 
         using var volume = new KubeletVolume(missing);
         Assert.True(await replica.RotateAsync(volume, ("ConnectionString", "Host=db-a"), ("Other", "x")));
         Assert.Equal("Host=db-a", replica.Root["Database:ConnectionString"]);
         Assert.True(await replica.RotateAsync(volume, ("ConnectionString", "Host=db-a"), ("Other", "y")));
         Advance(clock, TimeSpan.FromMinutes(2));
-        Assert.False(stopped);
+        Assert.DoesNotContain(replica.Logs.Records, r => r.Id.Name == "RestartStopping");
         Assert.Contains(replica.Logs.Records, r => r.Id.Name == "RestartFirstLoad");
         Assert.DoesNotContain(replica.Logs.Records, r => r.Id.Name == "RestartScheduled");
 
         await replica.RotateAsync(volume, ("ConnectionString", "Host=db-b"), ("Other", "y"));
         Advance(clock, TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
-        Assert.True(stopped);
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -179,6 +180,18 @@ public sealed class RestartWhenChangedTests
                 ? null
                 : "Database:ConnectionString does not start with Host=",
             secrets: s => s.RestartWhenChanged("Database:ConnectionString"));
+
+    /// <summary>Completes when the host's stop begins (the service stops it from a thread of its own).</summary>
+    private static Task Stopping(RotationHost replica)
+    {
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        replica.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+        return stopping.Task;
+    }
+
+    /// <summary>When each stop was decided, on the fake clock (the metric is recorded as the timer fires).</summary>
+    private static List<DateTimeOffset> Stopped(MetricCollector<long> restarts)
+        => [.. restarts.GetMeasurementSnapshot().Where(m => (string?)m.Tags["result"] == "stopped").Select(m => m.Timestamp)];
 
     /// <summary>Moves the fake clock forward one second at a time, so each timer fires at its own moment.</summary>
     private static void Advance(FakeTimeProvider clock, TimeSpan by)

@@ -118,6 +118,26 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public async Task A_rotation_is_one_information_line_and_what_the_source_does_not_know_is_left_out()
+    {
+        var source = new ScriptedSource("anonymous");
+        source.Set([("Key", "v1")]);
+        using var harness = Build(source, out var provider, out _);
+        var before = harness.Logs.Records.Count;
+
+        source.Set([("Key", "v2"), ("Added", "x")]);
+        Assert.True(await provider.RefreshAsync(CancellationToken.None));
+
+        var lines = harness.Logs.Records.Skip(before).ToList();
+        var information = Assert.Single(lines, r => r.Level >= LogLevel.Information);
+        Assert.Equal(SecretsConfigurationProvider.AuditCategory, information.Category);
+        Assert.Equal("scripted 'anonymous' published a change: added [Added], changed [Key], removed [].", information.Message);
+        Assert.DoesNotContain(information.StructuredState!, p => p.Key is "Version" or "Identity");
+        Assert.Contains(lines, r => r.Id.Name == "Published" && r.Level == LogLevel.Debug);
+        Assert.All(harness.Logs.Records, r => Assert.DoesNotMatch(@"\((null|none|unknown)\)", r.Message));
+    }
+
+    [Fact]
     public async Task A_refresh_is_a_span_under_the_callers_activity_with_its_result_and_version()
     {
         var spans = new List<Activity>();
