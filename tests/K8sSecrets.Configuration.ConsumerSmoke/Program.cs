@@ -196,10 +196,11 @@ static void MapGoogleSecretManager(WebApplication app)
         }
 
         var data = Convert.ToBase64String(Encoding.UTF8.GetBytes("google-pass"));
+        const string Crc32C = "3170343780"; // CRC32C (Castagnoli) of "google-pass": the service sends one with every payload
         return rest switch
         {
             "smoke-db" => Results.Text("""{"name":"projects/42/secrets/smoke-db"}""", "application/json"),
-            "smoke-db/versions/latest:access" => Results.Text($$$"""{"name":"projects/42/secrets/smoke-db/versions/1","payload":{"data":"{{{data}}}"}}""", "application/json"),
+            "smoke-db/versions/latest:access" => Results.Text($$$"""{"name":"projects/42/secrets/smoke-db/versions/1","payload":{"data":"{{{data}}}","dataCrc32c":"{{{Crc32C}}}"}}""", "application/json"),
             _ => Results.Text("""{"error":{"code":404,"status":"NOT_FOUND"}}""", "application/json", statusCode: 404),
         };
     });
