@@ -57,7 +57,7 @@ public sealed class VaultKeyPathTests
             h.Vault.PutKv1(expected, $$"""{"v":"{{row}}"}""");
         }
 
-        var path = m.Write(Manifest(h, storePath, version, key));
+        var path = m.Write(Yaml(h, storePath, version, key));
 
         var config = m.Build(path, es => es.ServiceAccountTokenPath = h.JwtPath, s => s.TimeProvider = h.Clock);
 
@@ -71,7 +71,7 @@ public sealed class VaultKeyPathTests
     {
         await using var h = await VaultHarness.StartAsync();
         using var m = new Manifest();
-        var path = m.Write(Manifest(h, null, "v2", "secret/data/team/db", "secret/team/data/api"));
+        var path = m.Write(Yaml(h, null, "v2", "secret/data/team/db", "secret/team/data/api"));
 
         var ex = Assert.Throws<SecretSourceException>(() => m.Build(path, es => es.ServiceAccountTokenPath = h.JwtPath, s => s.TimeProvider = h.Clock));
 
@@ -86,7 +86,7 @@ public sealed class VaultKeyPathTests
     {
         await using var h = await VaultHarness.StartAsync();
         using var m = new Manifest();
-        var path = m.Write(Manifest(h, null, "v2", "db"));
+        var path = m.Write(Yaml(h, null, "v2", "db"));
 
         var ex = Assert.Throws<SecretSourceException>(() => m.Build(path, es => es.ServiceAccountTokenPath = h.JwtPath, s => s.TimeProvider = h.Clock));
 
@@ -94,7 +94,7 @@ public sealed class VaultKeyPathTests
         Assert.Contains("must start with the mount", ex.Message, StringComparison.Ordinal);
     }
 
-    private static string Manifest(VaultHarness h, string? storePath, string version, params string[] keys)
+    private static string Yaml(VaultHarness h, string? storePath, string version, params string[] keys)
     {
         var data = string.Concat(keys.Select((key, i) => $"""
 
