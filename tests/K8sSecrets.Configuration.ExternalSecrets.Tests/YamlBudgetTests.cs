@@ -44,6 +44,31 @@ public sealed class YamlBudgetTests
     }
 
     [Fact]
+    public void The_alias_budget_is_the_files_not_each_documents()
+    {
+        using var m = new Manifest();
+        var smallBomb = AliasBomb(levels: 4, aliasesPerLevel: 10);
+        var path = m.Write(string.Join("---\n", Enumerable.Repeat(smallBomb, 20)), "bombs.yaml");
+
+        var ex = Assert.Throws<SecretSourceException>(() => m.Build(path, _ => { }));
+
+        Assert.Contains($"'{path}' (document ", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(document 1)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("aliases repeat more than 100000 nodes", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_recursive_alias_is_refused_naming_the_file()
+    {
+        using var m = new Manifest();
+        var path = m.Write("a: &a [x, *a]\n", "recursive.yaml");
+
+        var ex = Assert.Throws<SecretSourceException>(() => m.Build(path, _ => { }));
+
+        Assert.Contains($"'{path}'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_alias_repeating_one_large_scalar_is_refused_by_characters()
     {
         using var m = new Manifest();

@@ -51,6 +51,7 @@ internal static class YamlDocuments
         }
 
         var documents = new List<ManifestDocument>();
+        var expansion = new Expansion();
         for (var i = 0; i < stream.Documents.Count; i++)
         {
             var root = stream.Documents[i].RootNode;
@@ -62,7 +63,8 @@ internal static class YamlDocuments
             var buffer = new ArrayBufferWriter<byte>();
             using (var writer = new Utf8JsonWriter(buffer))
             {
-                Write(writer, root, 0, new Expansion($"'{file}' (document {i + 1})"));
+                expansion.Where = $"'{file}' (document {i + 1})";
+                Write(writer, root, 0, expansion);
             }
 
             using var json = JsonDocument.Parse(buffer.WrittenMemory);
@@ -136,10 +138,10 @@ internal static class YamlDocuments
         }
     }
 
-    /// <summary>The alias budget of one document: the nodes and scalar characters aliases write again.</summary>
-    private sealed class Expansion(string where)
+    /// <summary>The alias budget of one file (all its documents): the nodes and scalar characters aliases write again.</summary>
+    private sealed class Expansion
     {
-        public string Where { get; } = where;
+        public string Where { get; set; } = string.Empty;
 
         public HashSet<YamlNode> Anchored { get; } = new(ReferenceEqualityComparer.Instance);
 
