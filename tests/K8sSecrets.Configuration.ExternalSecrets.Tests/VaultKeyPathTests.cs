@@ -66,6 +66,41 @@ public sealed class VaultKeyPathTests
         Assert.Equal(0, h.Vault.CountStartingWith("sys/internal/ui/mounts"));
     }
 
+    public static TheoryData<string?, string, string> UnsafeKeys => new()
+    {
+        { "secret", "../../sys/raw/x", "holds a '.' or '..' segment" },
+        { null, "secret/./app", "holds a '.' or '..' segment" },
+        { "secret", "app?version=1", "holds '?', '#' or '%'" },
+        { "secret", "app#x", "holds '?', '#' or '%'" },
+        { "secret", "app%2F..", "holds '?', '#' or '%'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnsafeKeys))]
+    public async Task A_key_that_would_leave_its_path_in_the_URL_is_refused_before_any_request(string? storePath, string key, string problem)
+    {
+        await using var h = await VaultHarness.StartAsync();
+        using var m = new Manifest();
+        var path = m.Write(Yaml(h, storePath, "v2", key));
+
+        var ex = Assert.Throws<SecretSourceException>(() => m.Build(path, es => es.ServiceAccountTokenPath = h.JwtPath, s => s.TimeProvider = h.Clock));
+
+        Assert.Contains($"spec.data[0].remoteRef.key: '{key}' gives the Vault path", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Vault.Requests);
+    }
+
+    [Fact]
+    public void A_legacy_key_that_would_leave_its_path_is_refused()
+    {
+        using var m = new Manifest();
+        var path = m.Write(VaultStoreTests.UserExample.Replace("key: secret/data/my-secret\n      property: username", "key: secret/data/../../sys/raw/x\n      property: username", StringComparison.Ordinal));
+
+        var ex = Assert.Throws<SecretSourceException>(() => m.Build(path, es => es.ConfigureVault(v => v.UseToken("t"))));
+
+        Assert.Contains("spec.data[0].key: 'secret/data/../../sys/raw/x' holds a '.' or '..' segment", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Two_keys_that_imply_nested_mounts_are_refused_naming_both()
     {

@@ -90,7 +90,13 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
             }
 
             // The old controller reads data[].key as the API path, as it is (node-vault's read(key)).
-            var (mount, below) = VaultKeyPath.Split(null, kv == "2", reference.Key.Trim('/'))
+            var apiPath = reference.Key.Trim('/');
+            if (VaultKeyPath.Unsafe(apiPath) is { } problem)
+            {
+                throw request.Invalid(reference.FieldPath + ".key", $"'{reference.Key}' {problem}.");
+            }
+
+            var (mount, below) = VaultKeyPath.Split(null, kv == "2", apiPath)
                 ?? throw request.Invalid(
                     reference.FieldPath + ".key",
                     kv == "2"
@@ -157,6 +163,11 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
             }
 
             var apiPath = VaultKeyPath.Build(storePath, version == 2, reference.Key.Trim('/'));
+            if (VaultKeyPath.Unsafe(apiPath) is { } problem)
+            {
+                throw request.Invalid(reference.FieldPath + ".key", $"'{reference.Key}' gives the Vault path '{apiPath}', which {problem}.");
+            }
+
             var (mount, below) = VaultKeyPath.Split(storePath, version == 2, apiPath)
                 ?? throw request.Invalid(
                     reference.FieldPath + ".key",
