@@ -44,6 +44,26 @@ public sealed class LegacyVaultTokenTests
     }
 
     [Fact]
+    public async Task A_refused_VAULT_TOKEN_fails_the_start_without_the_token_in_the_error_or_the_logs()
+    {
+        await using var h = await VaultHarness.StartAsync();
+        using var m = new Manifest();
+        h.Vault.PutKv2("my-secret", """{"username":"app","password":"one"}""");
+        var path = m.Write(VaultStoreTests.UserExample);
+        using var environment = new EnvironmentScope(("VAULT_ADDR", h.Vault.Address.ToString()), ("VAULT_TOKEN", Token), ("DEFAULT_VAULT_ROLE", null));
+
+        var ex = Assert.Throws<SecretSourceException>(() => m.Build(path, _ => { }, s =>
+        {
+            s.TimeProvider = h.Clock;
+            s.LoggerFactory = h.Logs.Factory;
+        }));
+
+        Assert.Contains("VAULT_TOKEN", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, ex.ToString(), StringComparison.Ordinal);
+        h.Logs.AssertNoSentinel(Token);
+    }
+
+    [Fact]
     public async Task A_role_is_used_before_VAULT_TOKEN_since_a_refused_token_cannot_fall_back_to_a_login()
     {
         await using var h = await VaultHarness.StartAsync();
