@@ -58,6 +58,14 @@ public sealed class VaultValueTableTests
         },
         { "ReadNestedSecret", "v2", SecretWithMapNestedVal, "nested", new() { ["foo"] = """{"mhkeih":"yada yada","oke":"yup"}""" } },
         { "ReadDeeplyNestedSecret", "v2", SecretWithMapNestedVal, "nested.foo", new() { ["oke"] = "yup", ["mhkeih"] = "yada yada" } },
+
+        // TestGetByteValue (runtime/esutils/utils_test.go, same commit), the rows a JSON answer can
+        // hold (not []string or json.RawMessage, which the client never decodes to), one field each.
+        {
+            "GetByteValue: string, map of any, float64, slice of any, boolean, nil", "v2",
+            """{"string":"value","map":{"key":"value"},"float64":123.45,"slice":["value1","value2"],"boolean":true,"nil":null}""", "",
+            new() { ["string"] = "value", ["map"] = """{"key":"value"}""", ["float64"] = "123.45", ["slice"] = """["value1","value2"]""", ["boolean"] = "true", ["nil"] = "" }
+        },
     };
 
     [Theory]
