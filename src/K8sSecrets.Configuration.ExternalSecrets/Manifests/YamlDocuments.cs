@@ -141,14 +141,17 @@ internal static class YamlDocuments
     /// <summary>The alias budget of one file (all its documents): the nodes and scalar characters aliases write again.</summary>
     private sealed class Expansion
     {
-        public string Where { get; set; } = string.Empty;
-
-        public HashSet<YamlNode> Anchored { get; } = new(ReferenceEqualityComparer.Instance);
-
-        public bool Active { get; set; }
-
         private int _nodes;
         private long _chars;
+
+        /// <summary>Gets or sets the file and document being written, for messages.</summary>
+        public string Where { get; set; } = string.Empty;
+
+        /// <summary>Gets the anchored nodes written so far: meeting one again means an alias.</summary>
+        public HashSet<YamlNode> Anchored { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>Gets or sets a value indicating whether an alias is being written out.</summary>
+        public bool Active { get; set; }
 
         public void Count(int chars, YamlNode node)
         {
