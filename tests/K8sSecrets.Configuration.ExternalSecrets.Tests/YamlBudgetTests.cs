@@ -82,6 +82,24 @@ public sealed class YamlBudgetTests
     }
 
     [Fact]
+    public void An_alias_used_as_a_key_counts_against_the_budget()
+    {
+        using var m = new Manifest();
+        var yaml = new StringBuilder("a:\n  ? &k ").Append('x', 1024 * 1024).Append("\n  : 1\n");
+        for (var i = 0; i < 10; i++)
+        {
+            yaml.Append($"b{i}: {{*k : 1}}\n");
+        }
+
+        var path = m.Write(yaml.ToString(), "keys.yaml");
+
+        var ex = Assert.Throws<SecretSourceException>(() => m.Build(path, _ => { }));
+
+        Assert.Contains($"'{path}' (document 1)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("4194304 characters", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_alias_that_nests_past_the_limit_is_refused_naming_the_file()
     {
         using var m = new Manifest();

@@ -107,6 +107,12 @@ internal static class YamlDocuments
                         throw ManifestErrors.File(expansion.Where, $"a mapping key at line {key.Start.Line} is not a plain name.");
                     }
 
+                    if (expansion.Active || (!key.Anchor.IsEmpty && !expansion.Anchored.Add(key)))
+                    {
+                        // A key written again through an alias costs as much as a value.
+                        expansion.Count(name.Length, key);
+                    }
+
                     writer.WritePropertyName(name);
                     Write(writer, value, depth + 1, expansion);
                 }
