@@ -102,6 +102,20 @@ public sealed class FakeVault : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Puts a KV v2 secret in another KV v2 mount than <c>secret/</c>, mounting it first, for example
+    /// a nested <c>kv/team-a</c>: it is then read at <c>kv/team-a/data/{path}</c>.
+    /// </summary>
+    public void PutKv2At(string mount, string path, string json)
+    {
+        lock (_lock)
+        {
+            _mounts[mount + "/"] = ("kv", "2");
+        }
+
+        PutKv2(mount == "secret" ? path : mount + "/" + path, json);
+    }
+
     public void DeleteLatestKv2(string path, bool destroy = false)
     {
         lock (_lock)
@@ -324,6 +338,14 @@ public sealed class FakeVault : IAsyncDisposable
             if (path.StartsWith("secret/data/", StringComparison.Ordinal))
             {
                 return ReadKv2(path["secret/data/".Length..], query);
+            }
+
+            foreach (var (mount, (type, version)) in _mounts)
+            {
+                if (mount != "secret/" && type == "kv" && version == "2" && path.StartsWith(mount + "data/", StringComparison.Ordinal))
+                {
+                    return ReadKv2(mount + path[(mount.Length + "data/".Length)..], query);
+                }
             }
 
             if (path.StartsWith("database/creds/", StringComparison.Ordinal))

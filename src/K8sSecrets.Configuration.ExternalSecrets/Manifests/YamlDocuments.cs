@@ -14,6 +14,8 @@ internal static class YamlDocuments
 {
     private const int MaxDepth = 64;
     private const long MaxFileBytes = 4 * 1024 * 1024;
+    private const int MaxAliasNodes = 100_000;
+    private const long MaxAliasChars = MaxFileBytes;
 
     public static List<ManifestDocument> Load(string file)
     {
@@ -41,7 +43,7 @@ internal static class YamlDocuments
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new DepthLimitedParser(new Parser(new StringReader(text)), MaxDepth, $"'{file}'"));
         }
         catch (YamlException ex)
         {
@@ -49,6 +51,7 @@ internal static class YamlDocuments
         }
 
         var documents = new List<ManifestDocument>();
+        var expansion = new Expansion();
         for (var i = 0; i < stream.Documents.Count; i++)
         {
             var root = stream.Documents[i].RootNode;
@@ -60,7 +63,8 @@ internal static class YamlDocuments
             var buffer = new ArrayBufferWriter<byte>();
             using (var writer = new Utf8JsonWriter(buffer))
             {
-                Write(writer, root, 0, $"'{file}' (document {i + 1})");
+                expansion.Where = $"'{file}' (document {i + 1})";
+                Write(writer, root, 0, expansion);
             }
 
             using var json = JsonDocument.Parse(buffer.WrittenMemory);
@@ -70,11 +74,26 @@ internal static class YamlDocuments
         return documents;
     }
 
-    private static void Write(Utf8JsonWriter writer, YamlNode node, int depth, string where)
+    /// <summary>Writes a node as JSON. An alias is the node it names, written again: what that adds is budgeted.</summary>
+    private static void Write(Utf8JsonWriter writer, YamlNode node, int depth, Expansion expansion)
     {
-        if (depth > MaxDepth)
+        if (node is not YamlScalarNode && depth >= MaxDepth)
         {
-            throw ManifestErrors.File(where, $"nesting deeper than {MaxDepth} levels (or a recursive alias).");
+            throw ManifestErrors.File(expansion.Where, $"nesting deeper than {MaxDepth} levels through an alias (or a recursive alias) at line {node.Start.Line}.");
+        }
+
+        if (!expansion.Active && !node.Anchor.IsEmpty && !expansion.Anchored.Add(node))
+        {
+            // An anchored node met again is an alias: all it holds is written again.
+            expansion.Active = true;
+            Write(writer, node, depth, expansion);
+            expansion.Active = false;
+            return;
+        }
+
+        if (expansion.Active)
+        {
+            expansion.Count(node is YamlScalarNode { Value: { } text } ? text.Length : 0, node);
         }
 
         switch (node)
@@ -85,11 +104,17 @@ internal static class YamlDocuments
                 {
                     if (key is not YamlScalarNode { Value: { } name })
                     {
-                        throw ManifestErrors.File(where, $"a mapping key at line {key.Start.Line} is not a plain name.");
+                        throw ManifestErrors.File(expansion.Where, $"a mapping key at line {key.Start.Line} is not a plain name.");
+                    }
+
+                    if (expansion.Active || (!key.Anchor.IsEmpty && !expansion.Anchored.Add(key)))
+                    {
+                        // A key written again through an alias costs as much as a value.
+                        expansion.Count(name.Length, key);
                     }
 
                     writer.WritePropertyName(name);
-                    Write(writer, value, depth + 1, where);
+                    Write(writer, value, depth + 1, expansion);
                 }
 
                 writer.WriteEndObject();
@@ -98,7 +123,7 @@ internal static class YamlDocuments
                 writer.WriteStartArray();
                 foreach (var item in sequence.Children)
                 {
-                    Write(writer, item, depth + 1, where);
+                    Write(writer, item, depth + 1, expansion);
                 }
 
                 writer.WriteEndArray();
@@ -115,7 +140,34 @@ internal static class YamlDocuments
 
                 break;
             default:
-                throw ManifestErrors.File(where, $"unsupported YAML node at line {node.Start.Line}.");
+                throw ManifestErrors.File(expansion.Where, $"unsupported YAML node at line {node.Start.Line}.");
+        }
+    }
+
+    /// <summary>The alias budget of one file (all its documents): the nodes and scalar characters aliases write again.</summary>
+    private sealed class Expansion
+    {
+        private int _nodes;
+        private long _chars;
+
+        /// <summary>Gets or sets the file and document being written, for messages.</summary>
+        public string Where { get; set; } = string.Empty;
+
+        /// <summary>Gets the anchored nodes written so far: meeting one again means an alias.</summary>
+        public HashSet<YamlNode> Anchored { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>Gets or sets a value indicating whether an alias is being written out.</summary>
+        public bool Active { get; set; }
+
+        public void Count(int chars, YamlNode node)
+        {
+            _chars += chars;
+            if (++_nodes > MaxAliasNodes || _chars > MaxAliasChars)
+            {
+                throw ManifestErrors.File(
+                    Where,
+                    $"aliases repeat more than {MaxAliasNodes} nodes or {MaxAliasChars} characters (the anchor at line {node.Start.Line} and those it holds); write the repeated blocks out or use fewer aliases.");
+            }
         }
     }
 }

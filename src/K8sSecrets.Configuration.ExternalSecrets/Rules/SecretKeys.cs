@@ -26,13 +26,17 @@ internal static class SecretKeys
         return true;
     }
 
-    /// <summary><c>Default</c> conversion: every character that is not a letter, a digit, '-', '.' or '_' becomes '_'.</summary>
+    /// <summary>
+    /// <c>Default</c> conversion: every character that is not a letter, a number, '-', '.' or '_'
+    /// becomes '_'. Letters and numbers are Go's <c>unicode.IsLetter</c> and <c>unicode.IsNumber</c>
+    /// (Unicode L, and Nd, Nl, No: '½' and 'Ⅻ' are kept).
+    /// </summary>
     public static string Convert(string key)
     {
         var builder = new StringBuilder(key.Length);
         foreach (var rune in key.EnumerateRunes())
         {
-            builder.Append(Rune.IsLetterOrDigit(rune) || rune.Value is '-' or '.' or '_' ? rune.ToString() : "_");
+            builder.Append(Rune.IsLetter(rune) || Rune.IsNumber(rune) || rune.Value is '-' or '.' or '_' ? rune.ToString() : "_");
         }
 
         return builder.ToString();

@@ -55,11 +55,12 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
         }
 
         request.Options.VaultSettings?.Invoke(options);
-        if (options.Auth is null)
+        if (options.Auth is null && TokenAuth.FromEnvironment() is not { FromVariable: true })
         {
+            // Left unset, the Vault source takes the token from VAULT_TOKEN, as the old controller did.
             throw request.Invalid(
                 "spec.vaultRole",
-                "no Vault role: set spec.vaultRole or the DEFAULT_VAULT_ROLE environment variable, or choose an auth method with es.ConfigureVault(v => v.UseKubernetesAuth(...)).");
+                "no Vault role and no VAULT_TOKEN: set spec.vaultRole, the DEFAULT_VAULT_ROLE environment variable or the VAULT_TOKEN environment variable, or choose an auth method with es.ConfigureVault(v => v.UseKubernetesAuth(...)).");
         }
 
         options.CheckSettings();
@@ -69,13 +70,18 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
     private static void Legacy(ExternalSecretStoreRequest request, ManifestNode spec, VaultSecretOptions options)
     {
         var kv = spec.OneOf("kvVersion", "2", ["1", "2"]);
-        var role = spec.Text("vaultRole") ?? Environment.GetEnvironmentVariable("DEFAULT_VAULT_ROLE");
-        var mount = spec.Text("vaultMountPoint") ?? Environment.GetEnvironmentVariable("DEFAULT_VAULT_MOUNT_POINT") ?? "kubernetes";
-        if (!string.IsNullOrWhiteSpace(role))
+        // The old controller's client starts with VAULT_TOKEN (node-vault) and logs in with
+        // vaultRole || DEFAULT_VAULT_ROLE at vaultMountPoint || DEFAULT_VAULT_MOUNT_POINT when it has
+        // no token or the token fails. A source cannot fall back from a refused token to a login, so
+        // a role, when there is one, is used from the start; without one, VAULT_TOKEN is (see Prepare).
+        var role = FirstSet(spec.Text("vaultRole"), Environment.GetEnvironmentVariable("DEFAULT_VAULT_ROLE"));
+        var authMount = FirstSet(spec.Text("vaultMountPoint"), Environment.GetEnvironmentVariable("DEFAULT_VAULT_MOUNT_POINT")) ?? "kubernetes";
+        if (role is not null)
         {
-            options.UseKubernetesAuth(role, mount, request.Options.ServiceAccountTokenPath);
+            options.UseKubernetesAuth(role, authMount, request.Options.ServiceAccountTokenPath);
         }
 
+        var reads = new List<(ExternalSecretRemoteRef Reference, int? Pinned, string Mount, string Below)>();
         foreach (var reference in request.RemoteRefs)
         {
             if (reference.Version is not null)
@@ -83,30 +89,28 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
                 throw request.Invalid(reference.FieldPath, "versions are not supported for backendType vault; the latest version is read.");
             }
 
-            var key = reference.Key.Trim('/');
-            if (kv == "2")
+            // The old controller reads data[].key as the API path, as it is (node-vault's read(key)).
+            var apiPath = reference.Key.Trim('/');
+            if (VaultKeyPath.Unsafe(apiPath) is { } problem)
             {
-                var data = key.IndexOf("/data/", StringComparison.Ordinal);
-                if (data <= 0 || data + 6 >= key.Length)
-                {
-                    throw request.Invalid(reference.FieldPath + ".key", $"'{reference.Key}': with kvVersion 2 the key is the full API path, with /data/ after the mount (for example secret/data/my-secret).");
-                }
-
-                var kvMount = key[..data];
-                options.Secret(kvMount + "/" + key[(data + 6)..], reference.Id).KvVersion(kvMount, 2);
+                throw request.Invalid(reference.FieldPath + ".key", $"'{reference.Key}' {problem}.");
             }
-            else
-            {
-                var slash = key.IndexOf('/', StringComparison.Ordinal);
-                if (slash <= 0)
-                {
-                    throw request.Invalid(reference.FieldPath + ".key", $"'{reference.Key}' is not a path below a mount (for example kv/my-secret).");
-                }
 
-                options.Secret(key, reference.Id).KvVersion(key[..slash], 1);
-            }
+            var (mount, below) = VaultKeyPath.Split(null, kv == "2", apiPath)
+                ?? throw request.Invalid(
+                    reference.FieldPath + ".key",
+                    kv == "2"
+                        ? $"'{reference.Key}': with kvVersion 2 the key is the full API path, with /data/ after the mount (for example secret/data/my-secret)."
+                        : $"'{reference.Key}' is not a path below a mount (for example kv/my-secret).");
+            reads.Add((reference, null, mount, below));
         }
+
+        AddReads(request, options, reads, kv == "2" ? 2 : 1);
     }
+
+    /// <summary>JavaScript's <c>a || b</c> for strings: the first that is not empty.</summary>
+    private static string? FirstSet(string? value, string? fallback)
+        => !string.IsNullOrEmpty(value) ? value : !string.IsNullOrEmpty(fallback) ? fallback : null;
 
     private static void Eso(ExternalSecretStoreRequest request, ManifestNode vault, VaultSecretOptions options)
     {
@@ -141,7 +145,8 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
 
         Auth(request, vault.RequiredChild("auth"), options);
 
-        var mount = vault.Text("path")?.Trim('/');
+        var storePath = vault.Text("path") is { Length: > 0 } p ? p.Trim('/') : null;
+        var reads = new List<(ExternalSecretRemoteRef Reference, int? Pinned, string Mount, string Below)>();
         foreach (var reference in request.RemoteRefs)
         {
             int? pinned = null;
@@ -157,42 +162,46 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
                     : throw request.Invalid(reference.FieldPath + ".version", $"'{text}' is not a KV version number (1 or more).");
             }
 
-            var (kvMount, rest) = Split(request, reference, mount, version);
-            options.Secret(kvMount + "/" + rest, reference.Id, pinned).KvVersion(kvMount, version);
-        }
-    }
-
-    /// <summary>The controller's path building: the store's mount, the key below it (a repeated mount and <c>data/</c> dropped).</summary>
-    private static (string Mount, string Below) Split(ExternalSecretStoreRequest request, ExternalSecretRemoteRef reference, string? mount, int version)
-    {
-        var key = reference.Key.Trim('/');
-        if (string.IsNullOrEmpty(mount))
-        {
-            var slash = key.IndexOf('/', StringComparison.Ordinal);
-            if (slash <= 0)
+            var apiPath = VaultKeyPath.Build(storePath, version == 2, reference.Key.Trim('/'));
+            if (VaultKeyPath.Unsafe(apiPath) is { } problem)
             {
-                throw request.Invalid(reference.FieldPath + ".key", $"'{reference.Key}': without spec.provider.vault.path the key must start with the mount (for example secret/my-secret).");
+                throw request.Invalid(reference.FieldPath + ".key", $"'{reference.Key}' gives the Vault path '{apiPath}', which {problem}.");
             }
 
-            mount = key[..slash];
-            key = key[(slash + 1)..];
-        }
-        else if (key.StartsWith(mount + "/", StringComparison.Ordinal))
-        {
-            key = key[(mount.Length + 1)..];
-        }
-
-        if (version == 2 && key.StartsWith("data/", StringComparison.Ordinal))
-        {
-            key = key[5..];
+            var (mount, below) = VaultKeyPath.Split(storePath, version == 2, apiPath)
+                ?? throw request.Invalid(
+                    reference.FieldPath + ".key",
+                    storePath is null
+                        ? $"'{reference.Key}' gives the Vault path '{apiPath}', which names no secret below a mount; without spec.provider.vault.path the key must start with the mount (for example secret/my-secret)."
+                        : $"'{reference.Key}' gives the Vault path '{apiPath}', which names no secret below the mount '{storePath}'.");
+            reads.Add((reference, pinned, mount, below));
         }
 
-        if (key.Length == 0)
-        {
-            throw request.Invalid(reference.FieldPath + ".key", $"'{reference.Key}' names the mount itself, not a secret.");
-        }
+        AddReads(request, options, reads, version);
+    }
 
-        return (mount, key);
+    /// <summary>
+    /// Declares each read with its mount's KV version. The Vault source finds a path's mount by the
+    /// longest declared mount it starts with, so a read whose path starts with another read's longer
+    /// mount would go to that mount: refused (Vault cannot nest one mount in another, so one key is wrong).
+    /// </summary>
+    private static void AddReads(ExternalSecretStoreRequest request, VaultSecretOptions options, List<(ExternalSecretRemoteRef Reference, int? Pinned, string Mount, string Below)> reads, int version)
+    {
+        foreach (var (reference, pinned, mount, below) in reads)
+        {
+            var path = mount + "/" + below;
+            foreach (var other in reads)
+            {
+                if (other.Mount.Length > mount.Length && path.StartsWith(other.Mount + "/", StringComparison.Ordinal))
+                {
+                    throw request.Invalid(
+                        reference.FieldPath + ".key",
+                        $"'{reference.Key}' is read below the mount '{mount}', but {other.Reference.FieldPath}.key '{other.Reference.Key}' is read below the mount '{other.Mount}', inside it; Vault cannot have both mounts, so correct one of the keys.");
+                }
+            }
+
+            options.Secret(path, reference.Id, pinned).KvVersion(mount, version);
+        }
     }
 
     private static void Auth(ExternalSecretStoreRequest request, ManifestNode auth, VaultSecretOptions options)
