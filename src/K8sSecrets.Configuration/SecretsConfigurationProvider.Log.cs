@@ -19,8 +19,9 @@ public sealed partial class SecretsConfigurationProvider
         [LoggerMessage(4, LogLevel.Information, "{Kind} '{Name}' read successfully again after {Failures} failures.", EventName = "Recovered")]
         public static partial void Recovered(ILogger logger, string kind, string name, int failures);
 
-        [LoggerMessage(5, LogLevel.Warning, "{Kind} '{Name}': '{SecretName}' could not be read and keeps its last good value: {Reason}", EventName = "KeyFailed")]
-        public static partial void KeyFailed(ILogger logger, string kind, string name, string secretName, string reason);
+        // Warning when the name starts failing, Debug while it goes on failing (the one logging rule).
+        [LoggerMessage(EventId = 5, Message = "{Kind} '{Name}': '{SecretName}' could not be read and keeps its last good value: {Reason}", EventName = "KeyFailed")]
+        public static partial void KeyFailed(ILogger logger, LogLevel level, string kind, string name, string secretName, string reason);
 
         [LoggerMessage(6, LogLevel.Information, "{Kind} '{Name}': '{SecretName}' is not valid UTF-8 and is published as base64.", EventName = "KeyNotUtf8")]
         public static partial void KeyNotUtf8(ILogger logger, string kind, string name, string secretName);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace K8sSecrets.Configuration;
 
@@ -186,9 +187,11 @@ public sealed partial class SecretsConfigurationProvider
     /// </summary>
     private SecretsChangedEventArgs? Publish(SecretSnapshot snapshot)
     {
+        var alreadyFailing = Volatile.Read(ref _failingKeys);
         foreach (var (name, reason) in snapshot.Failures)
         {
-            Log.KeyFailed(_logger, Source.Kind, Source.Name, name, reason);
+            var level = alreadyFailing.ContainsKey(name) ? LogLevel.Debug : LogLevel.Warning;
+            Log.KeyFailed(_logger, level, Source.Kind, Source.Name, name, reason);
         }
 
         foreach (var name in snapshot.Base64Names)

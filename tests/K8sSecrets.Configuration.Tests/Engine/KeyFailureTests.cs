@@ -29,6 +29,12 @@ public sealed class KeyFailureTests
             harness.Time.Advance(TimeSpan.FromMinutes(1));
         }
 
+        // One Warning when it starts failing; the nine reads that find it still failing log at Debug.
+        var keyFailed = harness.Logs.Records.Where(r => r.Id.Name == "KeyFailed").ToList();
+        Assert.Equal(10, keyFailed.Count);
+        Assert.Single(keyFailed, r => r.Level == LogLevel.Warning);
+        Assert.Equal(LogLevel.Warning, keyFailed[0].Level);
+
         var health = harness.Provider.GetHealth();
         Assert.Equal(0, health.ConsecutiveFailures);
         Assert.False(health.IsHealthy);
