@@ -94,6 +94,9 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task<long> SessionsOfAsync(string user)
         => await ScalarAsync<long>($"SELECT count(*) FROM pg_stat_activity WHERE usename = {Literal(user)}");
 
+    /// <summary>A <see cref="FakeVault"/> database engine that creates and drops real roles on this server.</summary>
+    public IVaultDatabase AsVaultDatabase() => new VaultDatabase(this);
+
     public static string Ident(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
@@ -201,5 +204,16 @@ public sealed class PostgresServer : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class VaultDatabase(PostgresServer server) : IVaultDatabase
+    {
+        public void CreateRole(string username, string password, TimeSpan validFor)
+        {
+            var until = TimeProvider.System.GetUtcNow() + validFor;
+            server.CreateUserAsync(username, password, until).GetAwaiter().GetResult();
+        }
+
+        public void DropRole(string username) => server.DropUserAsync(username).GetAwaiter().GetResult();
     }
 }
