@@ -29,7 +29,8 @@ internal sealed class NpgsqlPool : IAsyncDisposable
         DataSource = builder.Build();
     }
 
-    public int Id { get; }
+    /// <summary>Gets or sets the pool's number: given when it goes into service (a pool that fails its first login gets none).</summary>
+    public int Id { get; set; }
 
     /// <summary>Gets the connection string without its password: what identifies the pool, safe to print.</summary>
     public string Key { get; }

@@ -89,7 +89,7 @@ public sealed partial class RotatingNpgsqlDataSource
             return;
         }
 
-        var pool = new NpgsqlPool(Interlocked.Increment(ref _poolSerial), settings, password, options.ConfigureDataSource, _loggerFactory);
+        var pool = new NpgsqlPool(0, settings, password, options.ConfigureDataSource, _loggerFactory);
         if (await TryLoginAsync(pool, password).ConfigureAwait(false) is { } refused)
         {
             await pool.DisposeAsync().ConfigureAwait(false);
@@ -107,6 +107,7 @@ public sealed partial class RotatingNpgsqlDataSource
             }
 
             old = _current;
+            pool.Id = ++_poolSerial;
             Volatile.Write(ref _current, pool);
             _poolsCreated++;
             _lastRotation = _time.GetUtcNow();
@@ -127,7 +128,7 @@ public sealed partial class RotatingNpgsqlDataSource
     private NpgsqlPool NewPool(NpgsqlConnectionStringBuilder settings, string password, RotatingNpgsqlDataSourceOptions options)
     {
         _poolsCreated++;
-        return new NpgsqlPool(Interlocked.Increment(ref _poolSerial), settings, password, options.ConfigureDataSource, _loggerFactory);
+        return new NpgsqlPool(++_poolSerial, settings, password, options.ConfigureDataSource, _loggerFactory);
     }
 
     /// <summary>Logs in once through <paramref name="pool"/> (a new pool keeps the connection, warm); the error (never the password) or <see langword="null"/>.</summary>

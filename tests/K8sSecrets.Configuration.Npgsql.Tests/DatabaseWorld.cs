@@ -76,8 +76,16 @@ public sealed class DatabaseWorld : IAsyncDisposable
         return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
     }
 
-    public Task WaitAsync(Func<RotatingNpgsqlDataSourceHealth, bool> condition, string because)
-        => Eventually.HoldsAsync(() => condition(DataSource.Health), because);
+    public async Task WaitAsync(Func<RotatingNpgsqlDataSourceHealth, bool> condition, string because)
+    {
+        if (!await Eventually.TrueAsync(() => condition(DataSource.Health)))
+        {
+            var h = DataSource.Health;
+            throw new Xunit.Sdk.XunitException(
+                $"Timed out waiting until {because}. Pool {h.Pool} ({h.User}), failures {h.ConsecutiveFailures}: {h.LastError}\n"
+                + string.Join("\n", Logs.Records.Where(r => r.Category?.StartsWith("K8sSecrets", StringComparison.Ordinal) == true).Select(r => r.Message)));
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
