@@ -17,8 +17,9 @@ public sealed class DatabaseWorld : IAsyncDisposable
     private readonly IConfigurationRoot _configuration;
     private readonly ServiceProvider _services;
 
-    public DatabaseWorld(IEnumerable<KeyValuePair<string, string?>> settings, string path = "Database", Action<RotatingNpgsqlDataSourceOptions>? configure = null, IConfiguration? extra = null)
+    public DatabaseWorld(IEnumerable<KeyValuePair<string, string?>> settings, string path = "Database", Action<RotatingNpgsqlDataSourceOptions>? configure = null, IConfiguration? extra = null, LogCapture? logs = null)
     {
+        Logs = logs ?? new LogCapture();
         var builder = new ConfigurationBuilder().AddInMemoryCollection(settings);
         if (extra is not null)
         {
@@ -37,7 +38,7 @@ public sealed class DatabaseWorld : IAsyncDisposable
         _ = DataSource; // resolved at start, as an app's singletons that depend on it would
     }
 
-    public LogCapture Logs { get; } = new();
+    public LogCapture Logs { get; }
 
     public FakeTimeProvider Clock { get; } = new();
 
