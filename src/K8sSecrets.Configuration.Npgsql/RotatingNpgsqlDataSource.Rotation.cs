@@ -212,13 +212,22 @@ public sealed partial class RotatingNpgsqlDataSource
                 return;
             }
 
-            _poolsDisposed++;
             _disposals.RemoveAll(t => t.IsCompleted);
-            _disposals.Add(Task.Run(() => pool.DisposeAsync().AsTask()));
+            _disposals.Add(Task.Run(() => DisposeRetiredAsync(pool, timedOut ? $"the drain timeout passed with {open} connection(s) still open" : "its last connection closed")));
         }
 
         NpgsqlRotationTelemetry.PoolsDisposed.Add(1, NpgsqlRotationTelemetry.DisposedTags(_name, timedOut ? "timeout" : "drained"));
-        Log.PoolDisposed(_logger, _name, pool.Id, pool.User, timedOut ? $"the drain timeout passed with {open} connection(s) still open" : "its last connection closed");
+    }
+
+    private async Task DisposeRetiredAsync(NpgsqlPool pool, string reason)
+    {
+        await pool.DisposeAsync().ConfigureAwait(false);
+        lock (_lock)
+        {
+            _poolsDisposed++;
+        }
+
+        Log.PoolDisposed(_logger, _name, pool.Id, pool.User, reason);
     }
 
     private static (NpgsqlConnectionStringBuilder Settings, string Password)? Parse(RotatingNpgsqlDataSourceOptions options)
