@@ -33,19 +33,39 @@ public sealed partial class RotatingNpgsqlDataSource
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
+        catch (Exception e)
+        {
+            // A throwing options callback or builder: the type only, its message may quote settings.
+            var problem = $"the new settings could not be applied ({e.GetType().Name} from the options or the Npgsql builder)";
+            Log.ConfigurationInvalid(_logger, _name, problem);
+            Reject(string.Empty, problem, candidate: null, RetrySettings());
+        }
+    }
+
+    private RotatingNpgsqlDataSourceOptions RetrySettings()
+    {
+        try
+        {
+            return _monitor.Get(_name);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new RotatingNpgsqlDataSourceOptions();
+        }
     }
 
     private async Task ReconcileAsync(bool force)
     {
         var options = _monitor.Get(_name);
-        if (Parse(options) is not { } parsed)
+        var (parsed, problem) = Parse(options);
+        if (parsed is null)
         {
-            Log.ConfigurationInvalid(_logger, _name, options.ConfigurationProblem!);
-            Reject(string.Empty, options.ConfigurationProblem!, candidate: null, options);
+            Log.ConfigurationInvalid(_logger, _name, problem!);
+            Reject(string.Empty, problem!, candidate: null, options);
             return;
         }
 
-        var (settings, password) = parsed;
+        var (settings, password) = parsed.Value;
         var key = settings.ConnectionString;
         var user = settings.Username ?? string.Empty;
         var current = Volatile.Read(ref _current);
@@ -230,23 +250,31 @@ public sealed partial class RotatingNpgsqlDataSource
         Log.PoolDisposed(_logger, _name, pool.Id, pool.User, reason);
     }
 
-    private static (NpgsqlConnectionStringBuilder Settings, string Password)? Parse(RotatingNpgsqlDataSourceOptions options)
+    private static ((NpgsqlConnectionStringBuilder Settings, string Password)? Parsed, string? Problem) Parse(RotatingNpgsqlDataSourceOptions options)
     {
-        if (options.ConfigurationProblem is not null)
+        if (options.ConfigurationProblem is { } problem)
         {
-            return null;
+            return (null, problem);
         }
 
         if (options.ConnectionString is null)
         {
-            options.ConfigurationProblem = "no connection string was configured";
-            return null;
+            return (null, "no connection string was configured");
         }
 
-        var settings = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        NpgsqlConnectionStringBuilder settings;
+        try
+        {
+            settings = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            return (null, "the connection string set by the options could not be parsed; write it as 'Host=...;Username=...;Password=...'");
+        }
+
         var password = settings.Password ?? string.Empty;
         settings.Password = null;
-        return (settings, password);
+        return ((settings, password), null);
     }
 
     private static NpgsqlConnectionStringBuilder WithoutPooling(NpgsqlConnectionStringBuilder settings)

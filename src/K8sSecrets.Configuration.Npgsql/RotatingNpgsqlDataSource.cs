@@ -54,8 +54,8 @@ public sealed partial class RotatingNpgsqlDataSource : DbDataSource
 
         var options = monitor.Get(name);
         Validate(options);
-        var (settings, password) = Parse(options)
-            ?? throw new InvalidOperationException($"Data source '{name}': {options.ConfigurationProblem}.");
+        var (parsed, problem) = Parse(options);
+        var (settings, password) = parsed ?? throw new InvalidOperationException($"Data source '{name}': {problem}.");
         _current = NewPool(settings, password, options);
         _subscription = monitor.OnChange((changedOptions, changed) =>
         {
