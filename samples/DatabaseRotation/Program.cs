@@ -119,7 +119,7 @@ await load.StopAsync();
 var final = source.Health;
 Console.WriteLine($"== {mode}: {load.Queries} queries in {seconds} s, {load.Failures.Count} failed, p50 {load.Percentile(50):F2} ms, p99 {load.Percentile(99):F2} ms, "
     + $"rotations {(mode == "vault" ? final.PoolsCreated - 1 : done)}, pools created {final.PoolsCreated}, disposed {final.PoolsDisposed}, "
-    + $"roles revoked {revocations.Dropped}, sessions of a revoked user found at revocation {revocations.SessionsAtRevocation}");
+    + $"roles revoked {revocations.Dropped}, sessions of a revoked user found at revocation {revocations.SessionsAtRevocation}, health {(await health.CheckHealthAsync()).Status}");
 foreach (var failure in load.Failures.Take(3))
 {
     Console.WriteLine($"   failure: {failure.GetType().Name}: {failure.Message}");

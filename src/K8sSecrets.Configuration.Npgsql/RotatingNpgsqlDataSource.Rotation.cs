@@ -6,8 +6,15 @@ public sealed partial class RotatingNpgsqlDataSource
 {
     private readonly List<Task> _disposals = [];
     private int _poolSerial;
+    private Task? _queued;
+    private bool _queuedForce;
+    private long _queuedId;
 
-    /// <summary>Queues one look at the configuration after the ones already queued (one at a time); the task completes when it is done.</summary>
+    /// <summary>
+    /// Queues one look at the configuration after the ones already queued (one at a time); the task
+    /// completes when it is done. A look already queued and not started serves the new request too,
+    /// so a burst of refused logins costs one more login attempt, not one per refusal.
+    /// </summary>
     private Task RefreshAsync(bool force)
     {
         lock (_lock)
@@ -17,15 +24,30 @@ public sealed partial class RotatingNpgsqlDataSource
                 return Task.CompletedTask;
             }
 
-            _work = RunAfterAsync(_work, force);
+            if (_queued is { } queued && (_queuedForce || !force))
+            {
+                return queued;
+            }
+
+            var id = ++_queuedId;
+            _work = RunAfterAsync(_work, force, id);
+            (_queued, _queuedForce) = (_work, force);
             return _work;
         }
     }
 
-    private async Task RunAfterAsync(Task previous, bool force)
+    private async Task RunAfterAsync(Task previous, bool force, long id)
     {
         await previous.ConfigureAwait(false);
         await Task.Yield();
+        lock (_lock)
+        {
+            if (_queuedId == id)
+            {
+                _queued = null;
+            }
+        }
+
         try
         {
             await ReconcileAsync(force).ConfigureAwait(false);

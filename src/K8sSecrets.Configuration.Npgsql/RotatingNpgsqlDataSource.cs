@@ -107,8 +107,9 @@ public sealed partial class RotatingNpgsqlDataSource : DbDataSource
             catch (Exception e) when (ShouldRetry(e, attempt))
             {
                 connection.Dispose();
-                if (e is PostgresException)
+                if (e is PostgresException refused)
                 {
+                    Log.LoginRefused(_logger, _name, Volatile.Read(ref _current).User, refused.SqlState);
                     RefreshAsync(force: true).GetAwaiter().GetResult();
                 }
             }
@@ -139,8 +140,9 @@ public sealed partial class RotatingNpgsqlDataSource : DbDataSource
             catch (Exception e) when (ShouldRetry(e, attempt))
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
-                if (e is PostgresException)
+                if (e is PostgresException refused)
                 {
+                    Log.LoginRefused(_logger, _name, Volatile.Read(ref _current).User, refused.SqlState);
                     await RefreshAsync(force: true).ConfigureAwait(false);
                 }
             }

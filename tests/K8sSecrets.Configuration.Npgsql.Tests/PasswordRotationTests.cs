@@ -110,6 +110,40 @@ public sealed class PasswordRotationTests(PostgresFixture fixture)
         Assert.Contains(world.Logs.Records, r => r.Id.Name == "NpgsqlCredentialsRestored");
     }
 
+    [Fact]
+    public async Task A_burst_of_refused_logins_tries_the_refused_new_password_far_fewer_times_than_once_per_refusal()
+    {
+        var user = fixture.NewUserName("burst");
+        await Server.CreateUserAsync(user, "good-Secret-1");
+        await using var world = new DatabaseWorld(DatabaseWorld.Section(Server, user, "good-Secret-1"));
+        world.Set(("Database:Password", "bad-Secret-2"));
+        await world.WaitAsync(h => h.ConsecutiveFailures == 1, "the new password is refused");
+
+        // The DBA sets a third password: both the current and the configured one are refused now.
+        await Server.SetPasswordAsync(user, "third-Secret-3");
+        const int Opens = 32;
+        var opens = Enumerable.Range(0, Opens).Select(_ => Task.Run(async () =>
+        {
+            await using var connection = await world.DataSource.OpenConnectionAsync();
+        }));
+        var results = await Task.WhenAll(opens.Select(async t =>
+        {
+            try
+            {
+                await t;
+                return null;
+            }
+            catch (PostgresException e)
+            {
+                return e.SqlState;
+            }
+        }));
+
+        Assert.All(results, state => Assert.Equal(PostgresErrorCodes.InvalidPassword, state));
+        var tries = world.DataSource.Health.ConsecutiveFailures - 1;
+        Assert.InRange(tries, 1, Opens / 2);
+    }
+
     private static async Task<int> PidAsync(NpgsqlConnection connection)
         => (int)(await new NpgsqlCommand("SELECT pg_backend_pid()", connection).ExecuteScalarAsync())!;
 }
