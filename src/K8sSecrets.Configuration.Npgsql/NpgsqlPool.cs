@@ -15,6 +15,7 @@ internal sealed class NpgsqlPool : IAsyncDisposable
     private const int Closed = -1;
     private string _password;
     private int _open;
+    private bool _retired;
 
     public NpgsqlPool(int id, NpgsqlConnectionStringBuilder withoutPassword, string password, Action<NpgsqlDataSourceBuilder>? configure, ILoggerFactory loggerFactory)
     {
@@ -45,7 +46,11 @@ internal sealed class NpgsqlPool : IAsyncDisposable
         set => Volatile.Write(ref _password, value);
     }
 
-    public bool Retired { get; set; }
+    public bool Retired
+    {
+        get => Volatile.Read(ref _retired);
+        set => Volatile.Write(ref _retired, value);
+    }
 
     public ITimer? DrainTimer { get; set; }
 

@@ -183,7 +183,6 @@ public sealed partial class RotatingNpgsqlDataSource : DbDataSource
     {
         NpgsqlPool[] pools;
         Task work;
-        Task[] disposals;
         lock (_lock)
         {
             if (_disposed)
@@ -197,11 +196,17 @@ public sealed partial class RotatingNpgsqlDataSource : DbDataSource
             pools = [_current, .. _retired];
             _retired.Clear();
             work = _work;
-            disposals = [.. _disposals];
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await work.ConfigureAwait(false);
+        Task[] disposals;
+        lock (_lock)
+        {
+            // After the work: a switch that finished during disposal queued its new pool's disposal.
+            disposals = [.. _disposals];
+        }
+
         await Task.WhenAll(disposals).ConfigureAwait(false);
         foreach (var pool in pools)
         {
