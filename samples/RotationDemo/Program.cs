@@ -1,23 +1,20 @@
 // RotationDemo: what an app sees when the kubelet rotates a mounted Secret, with no cluster.
-// A temp folder is written exactly as the kubelet's AtomicWriter writes a Secret volume; a Host
+// A temp folder is written as the kubelet's AtomicWriter writes a Secret volume (SecretVolume.cs); a Host
 // reads it with AddKubernetesSecrets and binds it to IOptionsMonitor<DbOptions>; the Secret is
 // rotated a few times and each change is timed from the ..data swap to OnChange.
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-using var volume = new KubeletVolume();
-using var loggerFactory = LoggerFactory.Create(logging => logging
-    .AddSimpleConsole(console => console.SingleLine = true)
-    .SetMinimumLevel(LogLevel.Information));
+using var volume = new SecretVolume();
+using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(new LineLogger()));
 
-volume.Write(("username", "payments-app\n"), ("password", "initial-password-0\n"));
+volume.Publish(Secret("initial-password-0"));
 Console.WriteLine($"Secret volume written kubelet-style at {volume.Root} (generation {volume.Generation})");
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -41,26 +38,11 @@ using var subscription = monitor.OnChange(_ =>
 
 Console.WriteLine($"Start:      username={monitor.CurrentValue.Username}, password={Mask(monitor.CurrentValue.Password)}");
 var latencies = new List<double>();
-var payload = new Dictionary<string, byte[]>();
 for (var rotation = 1; rotation <= 5; rotation++)
 {
     changed = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
     var before = monitor.CurrentValue.Password;
-    var swappedAt = 0L;
-    payload = new Dictionary<string, byte[]>
-    {
-        ["username"] = Encoding.UTF8.GetBytes("payments-app\n"),
-        ["password"] = Encoding.UTF8.GetBytes($"rotated-password-{rotation}-{Guid.NewGuid():N}\n"),
-    };
-    await volume.WriteAsync(payload, step =>
-    {
-        if (step == KubeletStep.SwapData)
-        {
-            swappedAt = Stopwatch.GetTimestamp();
-        }
-
-        return Task.CompletedTask;
-    });
+    var swappedAt = volume.Publish(Secret($"rotated-password-{rotation}-{Guid.NewGuid():N}"));
     var seenAt = await changed.Task.WaitAsync(TimeSpan.FromSeconds(5));
     var ms = Stopwatch.GetElapsedTime(swappedAt, seenAt).TotalMilliseconds;
     latencies.Add(ms);
@@ -70,7 +52,7 @@ for (var rotation = 1; rotation <= 5; rotation++)
 
 // A writer that rewrites identical content (a new generation folder, same bytes) is no change.
 var changesBefore = Volatile.Read(ref changes);
-await volume.WriteAsync(payload, force: true);
+volume.Publish(Secret(monitor.CurrentValue.Password!));
 await Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System);
 Console.WriteLine($"Resync:     a new generation ({volume.Generation}) with identical content raised {Volatile.Read(ref changes) - changesBefore} OnChange");
 
@@ -83,9 +65,15 @@ Console.WriteLine($"Summary:    {latencies.Count} rotations, median {latencies[l
 await host.StopAsync();
 return 0;
 
+static Dictionary<string, string> Secret(string password) => new()
+{
+    ["username"] = "payments-app",
+    ["password"] = password,
+};
+
 // Shows that a value changed without showing the value: its length and a short hash.
 static string Mask(string? value) => value is null
-    ? "(none)"
+    ? "(not set)"
     : $"****({value.Length} chars, sha256:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..8].ToLowerInvariant()})";
 
 internal sealed class DbOptions

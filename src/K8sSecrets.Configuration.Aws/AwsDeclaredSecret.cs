@@ -5,7 +5,7 @@ internal sealed record AwsDeclaredSecret(string Id, string? Section, string? Key
 {
     public bool IsCurrent => Version.VersionStage == "AWSCURRENT";
 
-    public bool IsArn => Id.StartsWith("arn:", StringComparison.Ordinal);
+    public bool IsArn => AwsSecretIds.IsArn(Id);
 
     public string Describe() => IsCurrent ? $"'{Id}'" : $"'{Id}' ({Version})";
 }

@@ -76,8 +76,6 @@ internal sealed class AwsSecretState
     /// <summary>Configuration paths use <c>:</c>; snapshot names use <c>/</c>.</summary>
     public static string? ToName(string? path) => string.IsNullOrEmpty(path) ? null : path.Replace(':', '/');
 
-    public bool Matches(string? arn, string? name)
-        => (arn is not null && (string.Equals(arn, Arn, StringComparison.Ordinal) || string.Equals(arn, Id, StringComparison.Ordinal)
-                || (Declared is { IsArn: true } && arn.StartsWith(Id, StringComparison.Ordinal))))
-            || (name is not null && (string.Equals(name, Name, StringComparison.Ordinal) || string.Equals(name, Id, StringComparison.Ordinal)));
+    /// <summary>Whether the store's secret (its ARN and name) is this one, by the exact rule of <see cref="AwsSecretIds"/>.</summary>
+    public bool Matches(string? arn, string? name) => AwsSecretIds.Matches(Id, arn, name);
 }

@@ -31,20 +31,29 @@ public static class AwsSecretsManagerKubernetesSecretsBuilderExtensions
 
     internal static AwsSecretsManagerSource Create(AwsSecretsManagerOptions options, SecretSourceContext context)
     {
-        var region = options.Region ?? RegionFromEnvironment()
-            ?? throw new SecretSourceException("No AWS region: set AwsSecretsManagerOptions.Region, AWS_REGION, or a region in the AWS profile.") { IsTransient = false };
+        var region = options.Region ?? options.RegionFromEnvironment();
+        var what = options.Secrets.Select(static s => s.Id).Concat(options.Prefixes.Select(static p => p.Prefix + "*"));
+        return new AwsSecretsManagerSource($"{region ?? "(no region)"} {string.Join(",", what)}", options, () => Open(options, region, context), context.Retry);
+    }
+
+    /// <summary>Makes the reader at the first read, so that a missing region fails that read (an optional source starts empty and reports it).</summary>
+    private static AwsSecretsReader Open(AwsSecretsManagerOptions options, string? region, SecretSourceContext context)
+    {
+        if (region is null)
+        {
+            throw new SecretSourceException("No AWS region: set AwsSecretsManagerOptions.Region, AWS_REGION, or a region in the AWS profile.") { IsTransient = false };
+        }
+
         var endpoint = options.ServiceUrl ?? EndpointFromEnvironment() ?? new Uri($"https://secretsmanager.{region}.amazonaws.com/");
         var handler = options.HttpMessageHandlerFactory is { } factory
             ? factory() ?? throw new InvalidOperationException("AwsSecretsManagerOptions.HttpMessageHandlerFactory returned null.")
             : SecretStoreHttp.CreateHandler(caBundlePath: null, clientCertificate: null);
         var credentials = new AwsCredentialSource(options.Credentials);
         var api = new SecretsManagerHttpApi(handler, endpoint, region, credentials, context.TimeProvider, options.RequestTimeout);
-        var reader = new AwsSecretsReader(api, options, credentials.Description, context.LoggerFactory.CreateLogger<AwsSecretsReader>());
-        var what = options.Secrets.Select(static s => s.Id).Concat(options.Prefixes.Select(static p => p.Prefix + "*"));
-        return new AwsSecretsManagerSource($"{region} {string.Join(",", what)}", options, reader, context.Retry);
+        return new AwsSecretsReader(api, options, credentials.Description, context.LoggerFactory.CreateLogger<AwsSecretsReader>());
     }
 
-    private static string? RegionFromEnvironment()
+    internal static string? RegionFromEnvironment()
     {
         try
         {

@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Microsoft.Extensions.Configuration;
 
 namespace K8sSecrets.Configuration.Aws;
 
@@ -11,6 +12,9 @@ public sealed class AwsSecretsManagerOptions : SecretSourceOptions
 {
     /// <summary>The most names one <c>ListSecrets</c> name filter takes.</summary>
     internal const int MaxFilterValues = 10;
+
+    /// <summary>The form of a secret's ARN, for messages.</summary>
+    internal const string ArnForm = "arn:aws:secretsmanager:<region>:<account>:secret:<name> (a partial ARN) or <name>-<six random characters> (a full ARN)";
 
     private readonly List<AwsDeclaredSecret> _secrets = [];
     private readonly List<AwsSecretPrefix> _prefixes = [];
@@ -58,6 +62,15 @@ public sealed class AwsSecretsManagerOptions : SecretSourceOptions
     internal IReadOnlyList<AwsSecretPrefix> Prefixes => _prefixes;
 
     /// <summary>
+    /// Gets or sets the most <c>ListSecrets</c> pages (of 100) one read follows: 10,000 secrets.
+    /// A listing with more is a failed read when prefixes are selected. Settable for tests.
+    /// </summary>
+    internal int MaxListPages { get; set; } = 100;
+
+    /// <summary>Gets or sets where a missing <see cref="Region"/> comes from: AWSSDK.Core's <c>FallbackRegionFactory</c>. Settable for tests.</summary>
+    internal Func<string?> RegionFromEnvironment { get; set; } = AwsSecretsManagerKubernetesSecretsBuilderExtensions.RegionFromEnvironment;
+
+    /// <summary>
     /// Reads a secret's <c>AWSCURRENT</c> version. A <c>SecretString</c> that is a JSON object is
     /// flattened below <paramref name="section"/> (nested objects joined with <c>:</c>, arrays
     /// indexed); any other value, and <c>SecretBinary</c>, becomes the one key <paramref name="section"/>.
@@ -97,6 +110,11 @@ public sealed class AwsSecretsManagerOptions : SecretSourceOptions
         if (section is not null && key is not null)
         {
             throw new ArgumentException("Give a section (for a JSON object) or a key (for one value), not both.", nameof(key));
+        }
+
+        if (!IsSecretId(name.Trim()))
+        {
+            throw new ArgumentException($"'{name}' is not a Secrets Manager secret ARN; give a name, or an ARN of the form {ArnForm}.", nameof(name));
         }
 
         _secrets.Add(new AwsDeclaredSecret(name.Trim(), Clean(section), Clean(key), version));
@@ -146,6 +164,9 @@ public sealed class AwsSecretsManagerOptions : SecretSourceOptions
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive and at most {SecretRetryPolicy.LongestWait.TotalHours:0} hours.");
         }
     }
+
+    /// <summary>Whether <paramref name="id"/> is a name, or an ARN of the form <see cref="ArnForm"/>.</summary>
+    internal static bool IsSecretId(string id) => !AwsSecretIds.IsArn(id) || AwsSecretIds.NameOf(id) is not null;
 
     /// <summary>The characters a <c>ListSecrets</c> filter value may hold.</summary>
     internal static bool IsFilterChar(char c) => char.IsAsciiLetterOrDigit(c) || c is ' ' or ':' or '_' or '@' or '/' or '+' or '=' or '.' or '-';

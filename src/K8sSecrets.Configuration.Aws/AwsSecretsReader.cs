@@ -15,8 +15,10 @@ internal sealed partial class AwsSecretsReader : IDisposable
 {
     public const int BatchSize = 20;
     private const int ListPageSize = 100;
-    private const int MaxListPages = 100;
     private const string Current = "AWSCURRENT";
+
+    /// <summary>The failure of a secret the answer did not name exactly (no value of it, or another secret's).</summary>
+    private const string NotThisSecret = "NoAnswer";
 
     private readonly ISecretsManagerApi _api;
     private readonly AwsSecretsManagerOptions _options;
@@ -200,7 +202,8 @@ internal sealed partial class AwsSecretsReader : IDisposable
         }
 
         string? token = null;
-        for (var page = 0; page < MaxListPages; page++)
+        var maxPages = _options.MaxListPages;
+        for (var page = 0; page < maxPages; page++)
         {
             ListSecretsResponse response;
             try
@@ -229,7 +232,17 @@ internal sealed partial class AwsSecretsReader : IDisposable
             }
         }
 
-        return listing;
+        if (_options.Prefixes.Count == 0)
+        {
+            return listing; // Named secrets missing from a cut listing are read directly, so nothing is lost.
+        }
+
+        // Secrets past the cut would be missing and the ones loaded before taken for deleted.
+        throw SecretStoreHttp.ListingTruncated(
+            "Secrets Manager at " + _api.Endpoint.Host,
+            filters is null ? "every secret (ListSecrets with no filter)" : $"the secrets whose name starts with {string.Join(", ", filters[0].Values.Select(static v => $"'{v}'"))}",
+            maxPages,
+            $"A read follows at most {maxPages} ListSecrets pages of {ListPageSize}. Select fewer secrets per source: longer prefixes in SecretsWithPrefix, or the prefixes split across sources (names and prefixes that share a start are listed through that start).");
     }
 
     /// <summary>
@@ -293,7 +306,7 @@ internal sealed partial class AwsSecretsReader : IDisposable
         foreach (var error in response.Errors ?? [])
         {
             var state = states.FirstOrDefault(s => !answered.Contains(s) && string.Equals(s.RequestId, error.SecretId, StringComparison.Ordinal))
-                ?? states.FirstOrDefault(s => !answered.Contains(s) && s.Matches(error.SecretId, error.SecretId));
+                ?? states.FirstOrDefault(s => !answered.Contains(s) && AwsSecretIds.MatchesEcho(s.Id, error.SecretId));
             if (state is not null && answered.Add(state))
             {
                 changed |= Fail(state, SecretsManagerErrorCodes.Sanitize(error.ErrorCode), "secretsmanager:GetSecretValue", strict);
@@ -302,7 +315,7 @@ internal sealed partial class AwsSecretsReader : IDisposable
 
         foreach (var state in states.Where(s => !answered.Contains(s)))
         {
-            changed |= Fail(state, "NoAnswer", "secretsmanager:GetSecretValue", strict);
+            changed |= Fail(state, NotThisSecret, "secretsmanager:GetSecretValue", strict);
         }
 
         return changed;
@@ -326,7 +339,7 @@ internal sealed partial class AwsSecretsReader : IDisposable
             throw Translate(error, "GetSecretValue", Describe(state), "secretsmanager:GetSecretValue");
         }
 
-        return Accept(state, value);
+        return state.Matches(value.Arn, value.Name) ? Accept(state, value) : Fail(state, NotThisSecret, "secretsmanager:GetSecretValue", strict);
     }
 
     /// <summary>Takes a value in; returns whether the published entries change.</summary>
@@ -403,14 +416,14 @@ internal sealed partial class AwsSecretsReader : IDisposable
     /// <summary>Records a per-secret error: the secret keeps its last good value, unless the first load must succeed.</summary>
     private bool Fail(AwsSecretState state, string code, string action, bool strict)
     {
-        var transient = SecretsManagerErrorCodes.IsTransient(code) || code == "NoAnswer";
+        var transient = SecretsManagerErrorCodes.IsTransient(code) || code == NotThisSecret;
         var reason = code switch
         {
             SecretsManagerErrorCodes.ResourceNotFound => $"Secret {Describe(state)} was not found in {_api.Endpoint.Host}. Check the name, the region and, for a version, that it still exists.",
             SecretsManagerErrorCodes.AccessDenied => $"Access to secret {Describe(state)} was denied for {_credentials}. The role needs {action} on it.",
             SecretsManagerErrorCodes.DecryptionFailure => $"Secret {Describe(state)} could not be decrypted (DecryptionFailure). The role needs kms:Decrypt on the secret's KMS key.",
             SecretsManagerErrorCodes.InvalidRequest => $"Secret {Describe(state)} cannot be read now (InvalidRequestException: for example it is marked for deletion).",
-            "NoAnswer" => $"Secrets Manager answered neither a value nor an error for secret {Describe(state)}.",
+            NotThisSecret => $"Secrets Manager answered no value of exactly secret {Describe(state)}, and no error. A name matches only that name, a full ARN only itself, and a partial ARN only itself plus a hyphen and the six random characters; a name that itself ends in a hyphen and six letters or digits must be given by name or full ARN.",
             _ => $"Reading secret {Describe(state)} failed with {code}.",
         };
 

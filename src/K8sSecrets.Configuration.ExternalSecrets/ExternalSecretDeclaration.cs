@@ -15,9 +15,9 @@ internal sealed class ExternalSecretDeclaration
 
     private static readonly Dictionary<string, string> s_knownProviders = new(StringComparer.Ordinal)
     {
-        ["aws"] = "K8sSecrets.Configuration.Aws package: reference it and call es.UseAws() in FromExternalSecret's configure",
-        ["azurekv"] = "K8sSecrets.Configuration.Azure package: reference it and call es.UseAzureKeyVault() in FromExternalSecret's configure",
-        ["gcpsm"] = "K8sSecrets.Configuration.Google package: reference it and call es.UseGoogleSecretManager() in FromExternalSecret's configure",
+        ["aws"] = "K8sSecrets.Configuration.ExternalSecrets.Aws package: reference it and call es.UseAws() in FromExternalSecret's configure",
+        ["azurekv"] = "K8sSecrets.Configuration.ExternalSecrets.Azure package: reference it and call es.UseAzureKeyVault() in FromExternalSecret's configure",
+        ["gcpsm"] = "K8sSecrets.Configuration.ExternalSecrets.Google package: reference it and call es.UseGoogleSecretManager() in FromExternalSecret's configure",
     };
 
     private readonly ExternalSecretOptions _options;

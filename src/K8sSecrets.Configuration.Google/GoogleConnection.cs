@@ -15,16 +15,24 @@ internal sealed class GoogleConnection : IDisposable
 
     private readonly CredentialTokenSource _tokens;
 
-    private GoogleConnection(ISecretManagerApi api, CredentialTokenSource tokens, string project)
+    private GoogleConnection(ISecretManagerApi api, CredentialTokenSource tokens, string project, string? location)
     {
         Api = api;
         _tokens = tokens;
         Project = project;
+        Parent = GoogleNames.Parent(project, location);
+        Where = location is null ? $"project {project}" : $"project {project}, location {location}";
     }
 
     public ISecretManagerApi Api { get; }
 
     public string Project { get; }
+
+    /// <summary>Gets the parent of the secrets: <c>projects/{project}</c>, or <c>projects/{project}/locations/{location}</c> for regional secrets.</summary>
+    public string Parent { get; }
+
+    /// <summary>Gets where the secrets are, for messages: <c>project p</c> or <c>project p, location l</c>.</summary>
+    public string Where { get; }
 
     /// <summary>Gets a description of the credential for messages, for example <c>the GKE metadata server (Workload Identity)</c>.</summary>
     public string Credential => _tokens.Description;
@@ -44,7 +52,6 @@ internal sealed class GoogleConnection : IDisposable
             ?? await FromMetadataServerAsync(credential, cancellationToken).ConfigureAwait(false);
         if (project is null || !GoogleNames.IsProject(project))
         {
-            tokens.Dispose();
             throw new SecretSourceException(
                 "No Google Cloud project for Secret Manager: set GoogleSecretManagerOptions.ProjectId or the GOOGLE_CLOUD_PROJECT environment variable "
                 + "(the credential carries none and no metadata server answered).")
@@ -52,15 +59,11 @@ internal sealed class GoogleConnection : IDisposable
         }
 
         var handler = options.HttpMessageHandlerFactory?.Invoke() ?? SecretStoreHttp.CreateHandler(caBundlePath: null, clientCertificate: null);
-        var api = new SecretManagerHttpApi(handler, options.Endpoint, tokens, options.MaxConcurrentRequests, options.RequestTimeout, time);
-        return new GoogleConnection(api, tokens, project);
+        var api = new SecretManagerHttpApi(handler, options.EffectiveEndpoint, tokens, options.MaxConcurrentRequests, options.RequestTimeout, time);
+        return new GoogleConnection(api, tokens, project, options.EffectiveLocation);
     }
 
-    public void Dispose()
-    {
-        Api.Dispose();
-        _tokens.Dispose();
-    }
+    public void Dispose() => Api.Dispose();
 
     private static async Task<ICredential> ApplicationDefaultAsync(CancellationToken cancellationToken)
     {

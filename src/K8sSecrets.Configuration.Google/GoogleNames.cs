@@ -14,6 +14,15 @@ internal static class GoogleNames
     private static readonly SearchValues<char> LabelChars =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-_");
 
+    private static readonly SearchValues<char> LocationChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
+
+    /// <summary>The host of the global endpoint, which serves global secrets only.</summary>
+    public const string GlobalHost = "secretmanager.googleapis.com";
+
+    private const string RegionalHostStart = "secretmanager.";
+    private const string RegionalHostEnd = ".rep.googleapis.com";
+
     /// <summary>A secret id: 1 to 255 letters, digits, <c>-</c> and <c>_</c>.</summary>
     public static bool IsSecretId(string value) => value.Length is > 0 and <= 255 && !value.AsSpan().ContainsAnyExcept(SecretIdChars);
 
@@ -25,6 +34,32 @@ internal static class GoogleNames
 
     /// <summary>A version: a positive number, <c>latest</c>, or an alias (letters, digits, <c>-</c>, <c>_</c>).</summary>
     public static bool IsVersion(string value) => IsSecretId(value) && value.Length <= 63 && value != "0";
+
+    /// <summary>A location such as <c>europe-west1</c>: a lower-case letter, then lower-case letters, digits and <c>-</c>, at most 63.</summary>
+    public static bool IsLocation(string value) => value.Length is > 0 and <= 63 && char.IsAsciiLetterLower(value[0]) && !value.AsSpan().ContainsAnyExcept(LocationChars);
+
+    /// <summary>
+    /// The location of a regional endpoint (<c>https://secretmanager.{location}.rep.googleapis.com/</c>),
+    /// or <see langword="null"/> for any other endpoint (the global one, a private one, a test double).
+    /// </summary>
+    public static string? LocationOf(Uri endpoint)
+    {
+        var host = endpoint.IdnHost;
+        if (!host.StartsWith(RegionalHostStart, StringComparison.OrdinalIgnoreCase) || !host.EndsWith(RegionalHostEnd, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var location = host[RegionalHostStart.Length..^RegionalHostEnd.Length].ToLowerInvariant();
+        return IsLocation(location) ? location : null;
+    }
+
+    /// <summary>The regional endpoint of a location: <c>https://secretmanager.{location}.rep.googleapis.com/</c>.</summary>
+    public static Uri RegionalEndpoint(string location) => new($"https://{RegionalHostStart}{location}{RegionalHostEnd}/");
+
+    /// <summary>The parent of a project's secrets: <c>projects/{project}</c>, or <c>projects/{project}/locations/{location}</c> for regional secrets.</summary>
+    public static string Parent(string project, string? location)
+        => location is null ? "projects/" + Uri.EscapeDataString(project) : $"projects/{Uri.EscapeDataString(project)}/locations/{Uri.EscapeDataString(location)}";
 
     /// <summary>Takes the last segment of a resource name such as <c>projects/123/secrets/db/versions/7</c>.</summary>
     public static string LastSegment(string resourceName)

@@ -32,7 +32,8 @@ public static class GoogleSecretManagerKubernetesSecretsBuilderExtensions
         var reader = new GoogleSecretReader(options, ct => GoogleConnection.OpenAsync(options, context.TimeProvider, ct), context.TimeProvider, context.Retry, logger);
         var what = options.Secrets.Select(static s => s.Name)
             .Concat(options.Labels.Select(static l => $"labels.{l.LabelKey}={l.LabelValue}"));
-        var name = $"{options.ProjectId ?? "(default project)"} {string.Join(",", what)}";
+        var where = options.EffectiveLocation is { } location ? $"{options.ProjectId ?? "(default project)"}/{location}" : options.ProjectId ?? "(default project)";
+        var name = $"{where} {string.Join(",", what)}";
         return new GoogleSecretManagerSource(name, options, reader);
     }
 }

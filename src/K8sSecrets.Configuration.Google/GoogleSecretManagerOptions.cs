@@ -40,10 +40,24 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
     /// Workload Identity are the metadata server's tokens for the pod's Kubernetes service account.</value>
     public ICredential? Credential { get; set; }
 
-    /// <summary>Gets or sets the API endpoint, for example a regional one
-    /// (<c>https://secretmanager.europe-west1.rep.googleapis.com/</c>) or a test double.</summary>
-    /// <value>The default is <see cref="DefaultEndpoint"/>.</value>
+    /// <summary>
+    /// Gets or sets the API endpoint, for example a regional one
+    /// (<c>https://secretmanager.europe-west1.rep.googleapis.com/</c>, whose secrets are read as
+    /// <c>projects/{project}/locations/europe-west1/secrets/...</c>), a private one, or a test double.
+    /// </summary>
+    /// <value>The default is <see cref="DefaultEndpoint"/> (global secrets; with <see cref="Location"/>, that location's regional endpoint).</value>
     public Uri Endpoint { get; set; } = DefaultEndpoint;
+
+    /// <summary>
+    /// Gets or sets the location of regional secrets, for example <c>europe-west1</c>: secrets are read
+    /// as <c>projects/{project}/locations/{location}/secrets/...</c>. With the default (global) endpoint,
+    /// the location's regional endpoint <c>https://secretmanager.{location}.rep.googleapis.com/</c> is used;
+    /// another endpoint (a private one, a test double) is kept. A regional <see cref="Endpoint"/> of another
+    /// location is refused.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: the location of a regional <see cref="Endpoint"/>, else
+    /// global secrets (<c>projects/{project}/secrets/...</c>).</value>
+    public string? Location { get; set; }
 
     /// <summary>
     /// Gets or sets how often the secrets' versions are checked. A check reads version metadata
@@ -69,6 +83,14 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
     public Func<HttpMessageHandler>? HttpMessageHandlerFactory { get; set; }
 
     internal IReadOnlyList<GoogleSecret> Secrets => _secrets;
+
+    /// <summary>Gets the location secrets are read in: <see cref="Location"/>, else a regional endpoint's, else <see langword="null"/> (global).</summary>
+    internal string? EffectiveLocation => Location ?? GoogleNames.LocationOf(Endpoint);
+
+    /// <summary>Gets the endpoint requests go to: the location's regional endpoint in place of the global one.</summary>
+    internal Uri EffectiveEndpoint => Location is { } location && string.Equals(Endpoint.IdnHost, GoogleNames.GlobalHost, StringComparison.OrdinalIgnoreCase)
+        ? GoogleNames.RegionalEndpoint(location)
+        : Endpoint;
 
     internal IReadOnlyList<GoogleLabelSelector> Labels => _labels;
 
@@ -163,6 +185,29 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
         if (ProjectId is not null && !GoogleNames.IsProject(ProjectId))
         {
             throw new ArgumentException($"'{ProjectId}' is not a Google Cloud project id or number.", nameof(ProjectId));
+        }
+
+        CheckLocation();
+    }
+
+    private void CheckLocation()
+    {
+        if (Location is null)
+        {
+            return;
+        }
+
+        if (!GoogleNames.IsLocation(Location))
+        {
+            throw new ArgumentException($"Location '{Location}' is not a Secret Manager location (lower-case letters, digits and '-', for example europe-west1).", nameof(Location));
+        }
+
+        if (GoogleNames.LocationOf(Endpoint) is { } endpointLocation && !string.Equals(endpointLocation, Location, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Location is '{Location}' but Endpoint {Endpoint.GetLeftPart(UriPartial.Authority)} is the regional endpoint of '{endpointLocation}'. "
+                + "Set one of them (a regional endpoint implies its location, and a location its regional endpoint), or make them agree.",
+                nameof(Location));
         }
     }
 

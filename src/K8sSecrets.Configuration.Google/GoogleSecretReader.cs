@@ -19,6 +19,12 @@ internal sealed partial class GoogleSecretReader : IDisposable
     private const string AccessorRole = "roles/secretmanager.secretAccessor";
     private const string ViewerRole = "roles/secretmanager.viewer";
 
+    /// <summary>The most list pages one read follows; a listing with more is a failed read (<see cref="SecretStoreHttp.ListingTruncated"/>).</summary>
+    private const int MaxListPages = 1000;
+
+    /// <summary>How long disposal waits for a cancelled read to end before it releases the connection anyway.</summary>
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(5);
+
     private readonly GoogleSecretManagerOptions _options;
     private readonly Func<CancellationToken, Task<GoogleConnection>> _connect;
     private readonly TimeProvider _time;
@@ -26,6 +32,10 @@ internal sealed partial class GoogleSecretReader : IDisposable
     private readonly ILogger _logger;
     private readonly List<GoogleSecretState> _named;
     private readonly Dictionary<GoogleLabelSelector, Dictionary<string, GoogleSecretState>> _labelled = [];
+    private readonly Lock _lifetime = new();
+    private readonly CancellationTokenSource _disposing = new();
+    private Task? _reading;
+    private bool _disposed;
     private GoogleConnection? _connection;
     private bool _loaded;
     private bool _dirty;
@@ -81,7 +91,50 @@ internal sealed partial class GoogleSecretReader : IDisposable
     /// and <paramref name="readAll"/> is not set. When the poll is due (or <paramref name="readAll"/>),
     /// every secret is checked; otherwise only the secrets whose retry has come.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
     public async Task<SecretSnapshot?> ReadAsync(bool readAll, Func<SecretSnapshot> newSnapshot, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        Task<SecretSnapshot?> read;
+        lock (_lifetime)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            read = ReadCoreAsync(readAll, newSnapshot, linked.Token);
+            _reading = read;
+        }
+
+        return await read.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Cancels a read in flight and waits for it (bounded) before the connection goes, so that no request
+    /// outlives the HTTP client and its concurrency gate; the read's own caller sees its end.
+    /// </summary>
+    public void Dispose()
+    {
+        Task? reading;
+        lock (_lifetime)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            reading = _reading;
+        }
+
+        _disposing.Cancel();
+        if (reading is not null && !reading.IsCompleted)
+        {
+            // Every request honours the token, so this ends as soon as the HTTP client lets go.
+            ((IAsyncResult)reading).AsyncWaitHandle.WaitOne(DisposeWait);
+        }
+
+        _connection?.Dispose();
+    }
+
+    private async Task<SecretSnapshot?> ReadCoreAsync(bool readAll, Func<SecretSnapshot> newSnapshot, CancellationToken cancellationToken)
     {
         var now = _time.GetTimestamp();
         var poll = readAll || !_loaded || now >= _nextPollAt;
@@ -119,8 +172,6 @@ internal sealed partial class GoogleSecretReader : IDisposable
         _dirty = false;
         return BuildSnapshot(newSnapshot(), [.. AllStates()]);
     }
-
-    public void Dispose() => _connection?.Dispose();
 
     private IEnumerable<GoogleSecretState> AllStates() => _named.Concat(_labelled.Values.SelectMany(static d => d.Values));
 
@@ -196,7 +247,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
             ListSecretsResponse page;
             try
             {
-                page = await connection.Api.ListSecretsAsync(connection.Project, selector.Filter, pageToken, cancellationToken).ConfigureAwait(false);
+                page = await connection.Api.ListSecretsAsync(connection.Parent, selector.Filter, pageToken, cancellationToken).ConfigureAwait(false);
             }
             catch (SecretManagerApiException error)
             {
@@ -208,16 +259,20 @@ internal sealed partial class GoogleSecretReader : IDisposable
                 var id = secret.Name is { } name ? GoogleNames.LastSegment(name) : null;
                 if (id is null || !GoogleNames.IsSecretId(id))
                 {
-                    throw new SecretSourceException($"invalid response from Google Secret Manager for projects/{connection.Project}/secrets?filter={selector.Filter}: a secret without a valid name.") { IsTransient = true };
+                    throw new SecretSourceException($"invalid response from Google Secret Manager for {connection.Parent}/secrets?filter={selector.Filter}: a secret without a valid name.") { IsTransient = true };
                 }
 
                 seen[id] = ProtoTime.Parse(secret.ExpireTime);
             }
 
             pageToken = page.NextPageToken;
-            if (++pages > 1000)
+            if (++pages >= MaxListPages && !string.IsNullOrEmpty(pageToken))
             {
-                throw new SecretSourceException($"Google Secret Manager kept paging the secrets labelled {selector.LabelKey}={selector.LabelValue} (over 1000 pages); stopped.") { IsTransient = true };
+                throw SecretStoreHttp.ListingTruncated(
+                    "Google Secret Manager",
+                    $"the secrets labelled {selector.LabelKey}={selector.LabelValue} in {connection.Where}",
+                    MaxListPages,
+                    "Select fewer secrets per source: a label that fewer secrets carry.");
             }
         }
         while (!string.IsNullOrEmpty(pageToken));
@@ -258,7 +313,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
             ? $" Listing secrets by label needs secretmanager.secrets.list on the project (for example {ViewerRole}) for {connection.Credential}."
             : string.Empty;
         return new SecretSourceException(
-            $"Google Secret Manager answered {(int)error.Status} {error.RpcStatus} to listing the secrets labelled {selector.LabelKey}={selector.LabelValue} in project {connection.Project}.{fix}")
+            $"Google Secret Manager answered {(int)error.Status} {error.RpcStatus} to listing the secrets labelled {selector.LabelKey}={selector.LabelValue} in {connection.Where}.{fix}")
         { IsTransient = false };
     }
 
@@ -282,7 +337,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
                 }
                 else
                 {
-                    version = ConcreteVersion($"projects/{connection.Project}/secrets/{state.SecretId}/versions/{state.RequestedVersion}", metadata.Name);
+                    version = ConcreteVersion($"{connection.Parent}/secrets/{state.SecretId}/versions/{state.RequestedVersion}", metadata.Name);
                     if (!string.Equals(metadata.State, "ENABLED", StringComparison.Ordinal))
                     {
                         var what = metadata.State is "DISABLED" or "DESTROYED" ? metadata.State : "not ENABLED";
@@ -296,9 +351,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
                 }
             }
 
-            var expiry = state.ReadsSecretMetadata ? ReadExpiryAsync(connection, state, cancellationToken) : Task.CompletedTask;
-            var access = await connection.Api.AccessAsync(connection.Project, state.SecretId, version, cancellationToken).ConfigureAwait(false);
-            await expiry.ConfigureAwait(false);
+            var access = await AccessWithExpiryAsync(connection, state, version, cancellationToken).ConfigureAwait(false);
             return Accept(connection, state, version, access);
         }
         catch (SecretManagerApiException error) when (!error.IsServiceWide)
@@ -311,12 +364,42 @@ internal sealed partial class GoogleSecretReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Accesses a version while, for a named secret, its metadata (the <c>expireTime</c>) is read alongside.
+    /// The metadata read never outlives this call: when the access fails it is cancelled and awaited (its
+    /// outcome dropped, the access failure is the one that counts), so no task is left running or unobserved.
+    /// </summary>
+    private async Task<AccessSecretVersionResponse> AccessWithExpiryAsync(GoogleConnection connection, GoogleSecretState state, string version, CancellationToken cancellationToken)
+    {
+        if (!state.ReadsSecretMetadata)
+        {
+            return await connection.Api.AccessAsync(connection.Parent, state.SecretId, version, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var expiryStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var expiry = ReadExpiryAsync(connection, state, expiryStop.Token);
+        AccessSecretVersionResponse access;
+        try
+        {
+            access = await connection.Api.AccessAsync(connection.Parent, state.SecretId, version, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await expiryStop.CancelAsync().ConfigureAwait(false);
+            await expiry.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        await expiry.ConfigureAwait(false);
+        return access;
+    }
+
     /// <summary>Reads version metadata; <see langword="null"/> when the credential may access payloads but not read metadata.</summary>
     private async Task<SecretVersionResource?> ReadMetadataAsync(GoogleConnection connection, GoogleSecretState state, CancellationToken cancellationToken)
     {
         try
         {
-            return await connection.Api.GetVersionAsync(connection.Project, state.SecretId, state.RequestedVersion, cancellationToken).ConfigureAwait(false);
+            return await connection.Api.GetVersionAsync(connection.Parent, state.SecretId, state.RequestedVersion, cancellationToken).ConfigureAwait(false);
         }
         catch (SecretManagerApiException error) when (error.Status == HttpStatusCode.Forbidden)
         {
@@ -332,7 +415,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
     {
         try
         {
-            var secret = await connection.Api.GetSecretAsync(connection.Project, state.SecretId, cancellationToken).ConfigureAwait(false);
+            var secret = await connection.Api.GetSecretAsync(connection.Parent, state.SecretId, cancellationToken).ConfigureAwait(false);
             state.ExpireTime = ProtoTime.Parse(secret.ExpireTime);
         }
         catch (SecretManagerApiException error) when (!error.IsServiceWide)
@@ -356,7 +439,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
 
     private Outcome Accept(GoogleConnection connection, GoogleSecretState state, string accessed, AccessSecretVersionResponse access)
     {
-        var resource = $"projects/{connection.Project}/secrets/{state.SecretId}/versions/{accessed}:access";
+        var resource = $"{connection.Parent}/secrets/{state.SecretId}/versions/{accessed}:access";
         var version = ConcreteVersion(resource, access.Name);
         if (access.Payload?.Data is not { } data)
         {
@@ -371,7 +454,13 @@ internal sealed partial class GoogleSecretReader : IDisposable
 
         var bytes = DecodeBase64(data) ?? throw SecretManagerApiException.Invalid(resource, "payload.data is not base64");
         var crc = Crc32C.Compute(bytes);
-        if (access.Payload.DataCrc32c is { } expected && (ulong)expected != crc)
+        if (access.Payload.DataCrc32c is not { } expected)
+        {
+            // The service stores a checksum with every version and returns it: an answer without one is as suspect as a wrong one.
+            return Fail(state, $"The payload of version {version} of Google secret '{state.SecretId}' came without its CRC32C checksum (dataCrc32c), so it cannot be checked; the last good value stays.", transient: true);
+        }
+
+        if ((ulong)expected != crc)
         {
             return Fail(state, $"The payload of version {version} of Google secret '{state.SecretId}' failed its CRC32C check (corrupted in transit or storage); the last good value stays.", transient: true);
         }
@@ -436,7 +525,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
             case HttpStatusCode.NotFound:
                 if (!_loaded && !_options.Optional)
                 {
-                    return Fail(state, $"Google secret '{state.SecretId}' ({Asked(state)}) was not found in project {connection.Project} (404 NOT_FOUND). Check the name, the project and the endpoint's location.", transient: false);
+                    return Fail(state, $"Google secret '{state.SecretId}' ({Asked(state)}) was not found in {connection.Where} (404 NOT_FOUND). Check the name, the project and the endpoint's location.", transient: false);
                 }
 
                 if (state.HasValue)
@@ -449,7 +538,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
                 state.Failure = null;
                 return default;
             case HttpStatusCode.Forbidden:
-                return Fail(state, $"Google Secret Manager denied reading secret '{state.SecretId}' in project {connection.Project} (403 PERMISSION_DENIED) to {connection.Credential}. Grant it {AccessorRole} on the secret or the project.", transient: false);
+                return Fail(state, $"Google Secret Manager denied reading secret '{state.SecretId}' in {connection.Where} (403 PERMISSION_DENIED) to {connection.Credential}. Grant it {AccessorRole} on the secret or the project.", transient: false);
             default:
                 var precondition = error.RpcStatus == "FAILED_PRECONDITION" ? " (the version is disabled or destroyed)" : string.Empty;
                 return Fail(state, $"Google Secret Manager answered {(int)error.Status} {error.RpcStatus}{precondition} for secret '{state.SecretId}' ({Asked(state)}); the last good value stays.", transient: false);

@@ -27,7 +27,8 @@ public sealed class AwsHarness : IAsyncDisposable
     public static async Task<AwsHarness> StartAsync()
     {
         var clock = new TestClock();
-        return new AwsHarness(await FakeSecretsManager.StartAsync(clock), clock);
+        // The server keeps the true time: a step of the pod's wall clock (TestClock.WallClockStep) is not its.
+        return new AwsHarness(await FakeSecretsManager.StartAsync(clock.Fake), clock);
     }
 
     public IConfigurationRoot Build(Action<AwsSecretsManagerOptions> configure)

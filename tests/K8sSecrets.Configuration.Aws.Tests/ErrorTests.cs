@@ -154,6 +154,72 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public async Task A_learned_clock_skew_is_learned_again_when_NTP_steps_the_clock_back()
+    {
+        await using var h = await AwsHarness.StartAsync();
+        h.Fake.Put("prod/a", "a1");
+
+        // The pod boots 10 minutes fast: the first request is refused, the corrected one passes.
+        h.Clock.WallClockStep = TimeSpan.FromMinutes(10);
+        var config = h.Build(aws => aws.Secret("prod/a", key: "A"));
+        Assert.Equal("a1", config["A"]);
+        Assert.Equal([false, true, true], h.Fake.Requests.Select(r => r.SignatureValid));
+
+        // NTP fixes the clock: it steps back 10 minutes, so the stored correction is now 10 minutes wrong.
+        h.Clock.WallClockStep = TimeSpan.Zero;
+        h.Fake.Put("prod/a", "a2");
+        var before = h.Fake.Requests.Count;
+        await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
+        await Testing.Eventually.HoldsAsync(() => config["A"] == "a2", "the poll after the step succeeds");
+
+        // At most one corrected retry, then every request passes, at the next poll too.
+        Assert.Equal([false, true, true], h.Fake.Requests.Skip(before).Select(r => r.SignatureValid));
+        before = h.Fake.Requests.Count;
+        await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
+        await Testing.Eventually.HoldsAsync(() => h.Fake.Requests.Count > before, "the next poll runs");
+        await h.Clock.WaitUntilIdleAsync();
+        Assert.All(h.Fake.Requests.Skip(before), r => Assert.True(r.SignatureValid));
+        Assert.Equal(0, AwsHarness.Provider(config).GetHealth().ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task An_optional_source_with_no_region_starts_empty_and_reports_it()
+    {
+        await using var h = await AwsHarness.StartAsync();
+        h.Fake.Put("prod/a", "a1");
+
+        var config = h.Build(aws =>
+        {
+            aws.Region = null;
+            aws.RegionFromEnvironment = static () => null;
+            aws.Optional = true;
+            aws.Secret("prod/a", key: "A");
+        });
+
+        Assert.Null(config["A"]);
+        var health = AwsHarness.Provider(config).GetHealth();
+        Assert.Contains("No AWS region", health.LastError, StringComparison.Ordinal);
+        Assert.Contains("No AWS region", h.Logs.AllText(), StringComparison.Ordinal);
+        Assert.Empty(h.Fake.Requests);
+    }
+
+    [Fact]
+    public async Task A_required_source_with_no_region_fails_the_build_naming_the_fix()
+    {
+        await using var h = await AwsHarness.StartAsync();
+
+        var error = Assert.Throws<SecretSourceException>(() => h.Build(aws =>
+        {
+            aws.Region = null;
+            aws.RegionFromEnvironment = static () => null;
+            aws.Secret("prod/a", key: "A");
+        }));
+
+        Assert.Contains("No AWS region: set AwsSecretsManagerOptions.Region, AWS_REGION", error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
+    }
+
+    [Fact]
     public async Task A_wrong_secret_key_fails_with_the_error_code_and_never_the_services_message()
     {
         await using var h = await AwsHarness.StartAsync();

@@ -19,6 +19,8 @@ public sealed record SmFault(int Status, string Body, int? RetryAfterSeconds = n
 /// test credentials (scope region/service, date within 15 minutes, session token signed), and
 /// ListSecrets (name filter, paging, SecretVersionsToStages, NextRotationDate), BatchGetSecretValue
 /// (ids or filters, per-secret Errors in a 200, paging) and GetSecretValue (stage or version id).
+/// A secret is found by name, full ARN, or partial ARN (the ARN without its hyphen and six random
+/// characters; one ending in a hyphen and six letters or digits is taken as full, as AWS does).
 /// Rotation moves AWSCURRENT to the new version and AWSPREVIOUS to the old one.
 /// </summary>
 public sealed class FakeSecretsManager : IAsyncDisposable
@@ -48,6 +50,12 @@ public sealed class FakeSecretsManager : IAsyncDisposable
     /// <summary>Gets or sets how far the server's clock is ahead of the test's clock.</summary>
     public TimeSpan ServerClockOffset { get; set; }
 
+    /// <summary>Gets or sets how far a request's X-Amz-Date may be from the server's time: SigV4's 5 minutes.</summary>
+    public TimeSpan SigningWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets whether ListSecrets lists the newest secrets first (as its default created-date order does) rather than by name.</summary>
+    public bool ListNewestFirst { get; set; }
+
     /// <summary>Gets or sets a real delay added to every answer (for the probe).</summary>
     public TimeSpan Latency { get; set; }
 
@@ -75,9 +83,10 @@ public sealed class FakeSecretsManager : IAsyncDisposable
     public string ArnOf(string name) => _secrets[name].Arn;
 
     /// <summary>Creates the secret or rotates it: the new version becomes AWSCURRENT, the old one AWSPREVIOUS.</summary>
-    public string Put(string name, string value) => PutCore(name, value, null);
+    /// <param name="arnSuffix">The six random characters of a new secret's ARN; by default derived from the name.</param>
+    public string Put(string name, string value, string? arnSuffix = null) => PutCore(name, value, null, arnSuffix);
 
-    public string PutBinary(string name, byte[] value) => PutCore(name, null, value);
+    public string PutBinary(string name, byte[] value) => PutCore(name, null, value, null);
 
     public void SetNextRotation(string name, DateTimeOffset at)
     {
@@ -106,14 +115,14 @@ public sealed class FakeSecretsManager : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private string PutCore(string name, string? text, byte[]? binary)
+    private string PutCore(string name, string? text, byte[]? binary, string? arnSuffix)
     {
         lock (_lock)
         {
             if (!_secrets.TryGetValue(name, out var secret))
             {
-                var suffix = Convert.ToHexString(BitConverter.GetBytes(name.GetHashCode(StringComparison.Ordinal)))[..6];
-                _secrets[name] = secret = new FakeSecret(name, $"arn:aws:secretsmanager:{Region}:{Account}:secret:{name}-{suffix}");
+                var suffix = arnSuffix ?? Convert.ToHexString(BitConverter.GetBytes(name.GetHashCode(StringComparison.Ordinal)))[..6];
+                _secrets[name] = secret = new FakeSecret(name, $"arn:aws:secretsmanager:{Region}:{Account}:secret:{name}-{suffix}", ++_serial);
             }
 
             foreach (var version in secret.Versions)
@@ -231,9 +240,9 @@ public sealed class FakeSecretsManager : IAsyncDisposable
         }
 
         var signedAt = SigV4Check.ParseAmzDate(amzDate);
-        if ((signedAt - now).Duration() > TimeSpan.FromMinutes(15))
+        if ((signedAt - now).Duration() > SigningWindow)
         {
-            return (false, signedText, (400, Error("InvalidSignatureException", $"Signature expired: {amzDate} is now earlier than {now:yyyyMMdd'T'HHmmss'Z'}")));
+            return (false, signedText, (400, Error("InvalidSignatureException", $"Signature expired: {amzDate} is now earlier than {now - SigningWindow:yyyyMMdd'T'HHmmss'Z'} ({now:yyyyMMdd'T'HHmmss'Z'} - {SigningWindow.TotalMinutes} min.)")));
         }
 
         var signed = signedText.Split(';');
@@ -277,8 +286,8 @@ public sealed class FakeSecretsManager : IAsyncDisposable
 
         lock (_lock)
         {
-            var matching = _secrets.Values.Where(s => prefixes is null || prefixes.Any(p => s.Name.StartsWith(p, StringComparison.Ordinal)))
-                .OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+            var selected = _secrets.Values.Where(s => prefixes is null || prefixes.Any(p => s.Name.StartsWith(p, StringComparison.Ordinal)));
+            var matching = (ListNewestFirst ? selected.OrderByDescending(s => s.Created) : selected.OrderBy(s => s.Name, StringComparer.Ordinal)).ToList();
             var start = int.TryParse(body["NextToken"]?.GetValue<string>(), out var t) ? t : 0;
             var page = matching.Skip(start).Take(max).ToList();
             var list = new JsonArray();
@@ -375,7 +384,8 @@ public sealed class FakeSecretsManager : IAsyncDisposable
 
     private (FakeSecret? Secret, string? Code) Find(string id)
     {
-        var secret = _secrets.Values.FirstOrDefault(s => s.Name == id || s.Arn == id);
+        var secret = _secrets.Values.FirstOrDefault(s => s.Name == id || s.Arn == id)
+            ?? (IsPartialArn(id) ? _secrets.Values.SingleOrDefault(s => s.Arn.Length == id.Length + 7 && s.Arn.StartsWith(id + "-", StringComparison.Ordinal)) : null);
         if (secret is null)
         {
             return (null, "ResourceNotFoundException");
@@ -383,6 +393,11 @@ public sealed class FakeSecretsManager : IAsyncDisposable
 
         return DeniedSecrets.Contains(secret.Name) ? (secret, "AccessDeniedException") : (secret, null);
     }
+
+    /// <summary>An ARN without the hyphen and six letters or digits at its end.</summary>
+    private static bool IsPartialArn(string id)
+        => id.StartsWith("arn:", StringComparison.Ordinal)
+            && !(id.Length > 7 && id[^7] == '-' && id[^6..].All(char.IsAsciiLetterOrDigit));
 
     private static List<string>? NameFilterValues(JsonObject body)
     {
@@ -431,11 +446,13 @@ public sealed class FakeSecretsManager : IAsyncDisposable
         return context.Response.WriteAsync(json, Encoding.UTF8);
     }
 
-    private sealed class FakeSecret(string name, string arn)
+    private sealed class FakeSecret(string name, string arn, int created)
     {
         public string Name { get; } = name;
 
         public string Arn { get; } = arn;
+
+        public int Created { get; } = created;
 
         public List<FakeVersion> Versions { get; } = [];
 

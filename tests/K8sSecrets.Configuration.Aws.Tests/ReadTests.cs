@@ -128,6 +128,89 @@ public sealed class ReadTests
     }
 
     [Fact]
+    public async Task A_listing_cut_off_at_the_page_cap_is_a_failed_read_that_keeps_every_value()
+    {
+        await using var h = await AwsHarness.StartAsync();
+        for (var i = 0; i < 150; i++)
+        {
+            h.Fake.Put($"team/s{i * 2:D3}", $"v{i * 2}");
+        }
+
+        // The cap is lowered to 2 pages of 100 (10,000 secrets by default) to keep the test small.
+        var config = h.Build(aws =>
+        {
+            aws.MaxListPages = 2;
+            aws.SecretsWithPrefix("team/");
+        });
+        var provider = AwsHarness.Provider(config);
+        Assert.Equal("v298", config["s298"]);
+
+        // 100 more, sorted in between: two pages now end at team/s199, before half the loaded ones.
+        for (var i = 0; i < 100; i++)
+        {
+            h.Fake.Put($"team/s{(i * 2) + 1:D3}", $"v{(i * 2) + 1}");
+        }
+
+        await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
+        await Testing.Eventually.HoldsAsync(() => provider.GetHealth().ConsecutiveFailures > 0, "the truncated read fails");
+        await h.Clock.WaitUntilIdleAsync();
+
+        Assert.All(Enumerable.Range(0, 150), i => Assert.Equal($"v{i * 2}", config[$"s{i * 2:D3}"]));
+        Assert.Null(config["s001"]);
+        var error = provider.GetHealth().LastError!;
+        Assert.Contains("truncated", error, StringComparison.Ordinal);
+        Assert.Contains("after 2 pages", error, StringComparison.Ordinal);
+        Assert.Contains("'team/'", error, StringComparison.Ordinal);
+        Assert.Contains("longer prefixes in SecretsWithPrefix", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Logs.Records, r => r.Id.Name == "AwsSecretGone");
+        Assert.Equal(4, h.Fake.Count("ListSecrets")); // two pages at Build, two at the poll, then it stopped
+    }
+
+    [Fact]
+    public async Task A_listing_cut_off_at_the_page_cap_fails_the_build_of_a_required_source()
+    {
+        await using var h = await AwsHarness.StartAsync();
+        for (var i = 0; i < 201; i++)
+        {
+            h.Fake.Put($"team/s{i:D3}", "v");
+        }
+
+        var error = Assert.Throws<SecretSourceException>(() => h.Build(aws =>
+        {
+            aws.MaxListPages = 2;
+            aws.SecretsWithPrefix("team/");
+        }));
+
+        Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
+        Assert.Equal(0, h.Fake.ValueCalls);
+    }
+
+    [Fact]
+    public async Task Named_secrets_are_all_read_when_the_listing_is_cut_off()
+    {
+        await using var h = await AwsHarness.StartAsync();
+        for (var i = 0; i < 250; i++)
+        {
+            h.Fake.Put($"team/s{i:D3}", $"v{i}");
+        }
+
+        // 11 names that share no start take more than the 10 filter values: every secret is listed, past the cap.
+        var others = "abcdefghij".Select(static c => $"{c}/x").ToList();
+        others.ForEach(name => h.Fake.Put(name, "other"));
+        var config = h.Build(aws =>
+        {
+            aws.MaxListPages = 2;
+            aws.Secret("team/s249", key: "Last");
+            others.ForEach(name => aws.Secret(name, key: name.Replace('/', ':')));
+        });
+
+        Assert.Null(h.Fake.Requests.First(r => r.Action == "ListSecrets").Body["Filters"]);
+        Assert.Equal("v249", config["Last"]);
+        Assert.Equal("other", config["j:x"]);
+    }
+
+    [Fact]
     public async Task NextRotation_is_the_earliest_NextRotationDate()
     {
         await using var h = await AwsHarness.StartAsync();

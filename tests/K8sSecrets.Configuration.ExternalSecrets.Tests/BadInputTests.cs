@@ -51,7 +51,7 @@ public sealed class BadInputTests
         {
             "provider not yet available",
             Es("  data:\n  - secretKey: a\n    remoteRef:\n      key: app\n", store: "store") + "\n---\napiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: store\nspec:\n  provider:\n    aws:\n      service: SecretsManager\n      region: eu-west-1\n",
-            ["spec.provider.aws", "provider aws needs the K8sSecrets.Configuration.Aws package", "es.UseAws()"]
+            ["spec.provider.aws", "provider aws needs the K8sSecrets.Configuration.ExternalSecrets.Aws package", "es.UseAws()"]
         },
         {
             "unknown provider",

@@ -21,7 +21,7 @@ public sealed class CloudStoreBadInputTests
         { "azurekv", "vaultUrl: http://kv.vault.azure.net/\n      authType: ManagedIdentity", "spec.provider.azurekv.vaultUrl", "https" },
         { "gcpsm", "projectID: p\n      auth:\n        secretRef:\n          secretAccessKeySecretRef:\n            name: key", "spec.provider.gcpsm.auth.secretRef", "GKE Workload Identity or Application Default Credentials" },
         { "gcpsm", "projectID: p\n      auth:\n        workloadIdentityFederation:\n          audience: x", "spec.provider.gcpsm.auth.workloadIdentityFederation", "GKE Workload Identity" },
-        { "gcpsm", "projectID: p\n      location: europe-west1", "spec.provider.gcpsm.location", "regional secrets are not supported" },
+        { "gcpsm", "projectID: p\n      location: Europe/West1", "spec.provider.gcpsm.location", "is not a Secret Manager location" },
         { "gcpsm", "projectID: p\n      secretVersionSelectionPolicy: LatestOrFetch", "spec.provider.gcpsm.secretVersionSelectionPolicy", "supported: LatestOrFail" },
     };
 
@@ -43,6 +43,7 @@ public sealed class CloudStoreBadInputTests
     [InlineData("gcpsm", "projectID: p", "projects/p/secrets/db", null, "is not a Secret Manager secret id")]
     [InlineData("gcpsm", "projectID: p", "db", "1.5", "is not a version")]
     [InlineData("aws", "service: SecretsManager\n      region: eu-west-1", "db", "uuid/short", "is not a Secrets Manager version id")]
+    [InlineData("aws", "service: SecretsManager\n      region: eu-west-1", "arn:aws:secretsmanager:eu-west-1:123456789012:db", null, "is not a Secrets Manager secret ARN")]
     public void A_reference_the_store_cannot_read_fails_naming_the_reference(string provider, string block, string key, string? version, string problem)
     {
         using var m = new Manifest();

@@ -81,4 +81,51 @@ public sealed class GoogleStoreTests
         Assert.Equal("literal", config["Host"]); // the property vanished: that key keeps its last value, and says why
         Assert.Contains("db.host", h.Logs.AllText(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_store_with_a_location_reads_regional_secrets_at_the_locations_endpoint_as_the_controller_does()
+    {
+        // ESO (providers/v1/gcp/secretmanager, provider.go newSMClient; client.go regionalSecretVersionsPath):
+        // location => endpoint secretmanager.{location}.rep.googleapis.com, names projects/{p}/locations/{location}/secrets/{key}.
+        await using var h = await GoogleHarness.StartAsync();
+        using var m = new Manifest();
+        h.Store.AddVersion("payments-db", "global-value");
+        h.Store.AddVersion("payments-db", "regional-value", location: "europe-west1");
+        var redirect = new HostRedirect(h.Store.Address);
+        var path = m.Write($"""
+            apiVersion: external-secrets.io/v1
+            kind: ExternalSecret
+            metadata:
+              name: payments
+            spec:
+              secretStoreRef:
+                name: gcp
+              data:
+              - secretKey: Password
+                remoteRef:
+                  key: payments-db
+            ---
+            apiVersion: external-secrets.io/v1
+            kind: SecretStore
+            metadata:
+              name: gcp
+            spec:
+              provider:
+                gcpsm:
+                  projectID: {FakeSecretManager.Project}
+                  location: europe-west1
+            """);
+
+        var config = m.Build(path, es => es.UseGoogleSecretManager(g =>
+        {
+            g.Credential = h.WorkloadIdentity();
+            g.HttpMessageHandlerFactory = () => redirect;   // the default endpoint stays: the location picks the regional one
+        }), s => s.TimeProvider = h.Clock);
+
+        Assert.Equal("regional-value", config["Password"]);
+        Assert.NotEmpty(redirect.Asked);
+        Assert.All(redirect.Asked, u => Assert.Matches(
+            "^https://secretmanager\\.europe-west1\\.rep\\.googleapis\\.com/v1/projects/payments-prod/locations/europe-west1/secrets/payments-db(/|$)",
+            u.AbsoluteUri));
+    }
 }

@@ -20,7 +20,17 @@ public sealed record GsmFault(int Status, string? RpcStatus = null, string? RawB
 /// secret and version metadata, <c>versions/{v}:access</c> with standard base64 and a decimal-string
 /// CRC32C; <c>latest</c>, numbers and aliases; names carry the project number; versions can be
 /// disabled or destroyed; errors are <c>{"error":{code,message,status}}</c>; every request needs
-/// a bearer token the token issuer accepts. Faults, latency and corrupt checksums are scriptable.
+/// a bearer token the token issuer accepts. Faults, latency, held requests, corrupt and missing
+/// checksums are scriptable.
+/// <para>
+/// Regional secrets live apart from global ones, at <c>projects/{p}/locations/{l}/secrets/...</c>, and are
+/// served only by their location's endpoint <c>secretmanager.{l}.rep.googleapis.com</c> (told by the
+/// request's <c>Host</c>, else by <see cref="Location"/>). The global endpoint refuses a location path with
+/// 400 INVALID_ARGUMENT "does not match the expected format [projects/*/secrets/*/versions/*]"
+/// (googleapis/google-cloud-python#13389, quarkiverse/quarkus-google-cloud-services#919); a regional
+/// endpoint answers a global path with 404 NOT_FOUND (what issue 18 observed against the service);
+/// another location's path at a regional endpoint is 404 too [inferred].
+/// </para>
 /// </summary>
 public sealed class FakeSecretManager : IAsyncDisposable
 {
@@ -31,6 +41,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FakeSecret> _secrets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<GsmFault>> _faults = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, GsmHold> _holds = new(StringComparer.Ordinal);
     private LoopbackServer _server = null!;
     private int _inFlight;
 
@@ -55,6 +66,13 @@ public sealed class FakeSecretManager : IAsyncDisposable
     /// <summary>Gets secrets whose access answers carry a wrong CRC32C.</summary>
     public HashSet<string> CorruptCrc { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Gets secrets whose access answers leave out <c>dataCrc32c</c> (the service never does: it stores one with every version).</summary>
+    public HashSet<string> OmitCrc { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the location this endpoint serves when the request's Host is not a regional
+    /// endpoint's (<see langword="null"/>: the global endpoint).</summary>
+    public string? Location { get; set; }
+
     public int MaxInFlight { get; private set; }
 
     /// <summary>Gets or sets the answer every authenticated request gets while set (an outage), before any queued fault.</summary>
@@ -72,15 +90,16 @@ public sealed class FakeSecretManager : IAsyncDisposable
     public int Count(string kind, string secret) => Requests.Count(r => r.Kind == kind && r.Path.Contains("/secrets/" + secret + "/", StringComparison.Ordinal) || (r.Kind == kind && r.Path.EndsWith("/secrets/" + secret, StringComparison.Ordinal)));
 
     /// <summary>Adds a version (creating the secret); returns its number.</summary>
-    public int AddVersion(string secret, string value) => AddVersion(secret, Encoding.UTF8.GetBytes(value));
+    public int AddVersion(string secret, string value, string? location = null) => AddVersion(secret, Encoding.UTF8.GetBytes(value), location);
 
-    public int AddVersion(string secret, byte[] value)
+    /// <summary>Adds a version (creating the secret) to a global secret, or a regional one when <paramref name="location"/> is set.</summary>
+    public int AddVersion(string secret, byte[] value, string? location = null)
     {
         lock (_lock)
         {
-            if (!_secrets.TryGetValue(secret, out var s))
+            if (!_secrets.TryGetValue(Key(location, secret), out var s))
             {
-                _secrets[secret] = s = new FakeSecret();
+                _secrets[Key(location, secret)] = s = new FakeSecret(location);
             }
 
             s.Versions.Add(new FakeVersion(value));
@@ -88,11 +107,11 @@ public sealed class FakeSecretManager : IAsyncDisposable
         }
     }
 
-    public void SetLabel(string secret, string key, string value)
+    public void SetLabel(string secret, string key, string value, string? location = null)
     {
         lock (_lock)
         {
-            _secrets[secret].Labels[key] = value;
+            _secrets[Key(location, secret)].Labels[key] = value;
         }
     }
 
@@ -100,7 +119,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
     {
         lock (_lock)
         {
-            _secrets[secret].Labels.Remove(key);
+            _secrets[Key(null, secret)].Labels.Remove(key);
         }
     }
 
@@ -108,7 +127,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
     {
         lock (_lock)
         {
-            _secrets[secret].ExpireTime = expireTime;
+            _secrets[Key(null, secret)].ExpireTime = expireTime;
         }
     }
 
@@ -116,7 +135,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
     {
         lock (_lock)
         {
-            _secrets[secret].Aliases[alias] = version;
+            _secrets[Key(null, secret)].Aliases[alias] = version;
         }
     }
 
@@ -124,7 +143,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
     {
         lock (_lock)
         {
-            _secrets[secret].Versions[version - 1].State = state;
+            _secrets[Key(null, secret)].Versions[version - 1].State = state;
         }
     }
 
@@ -132,7 +151,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
     {
         lock (_lock)
         {
-            _secrets.Remove(secret);
+            _secrets.Remove(Key(null, secret));
         }
     }
 
@@ -146,7 +165,27 @@ public sealed class FakeSecretManager : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    /// <summary>Holds every request of a kind (after it is recorded) until <see cref="GsmHold.Release"/> or the client gives up.</summary>
+    public GsmHold Hold(string kind) => _holds.GetOrAdd(kind, _ => new GsmHold());
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var hold in _holds.Values)
+        {
+            hold.Release();
+        }
+
+        await _server.DisposeAsync();
+    }
+
+    private static string Key(string? location, string secret) => (location ?? string.Empty) + "/" + secret;
+
+    /// <summary>The location of a regional endpoint's host (<c>secretmanager.{l}.rep.googleapis.com</c>), else <see langword="null"/>.</summary>
+    private static string? RegionalHost(string host)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(host, "^secretmanager\\.([a-z][a-z0-9-]*)\\.rep\\.googleapis\\.com$");
+        return match.Success ? match.Groups[1].Value : null;
+    }
 
     private static string Crc(byte[] data) => Crc32CReference(data).ToString(CultureInfo.InvariantCulture);
 
@@ -208,7 +247,11 @@ public sealed class FakeSecretManager : IAsyncDisposable
         var path = context.Request.Path.Value ?? string.Empty;
         var auth = context.Request.Headers.Authorization.ToString();
         var token = auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth["Bearer ".Length..] : null;
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var all = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+
+        // Regional names put locations/{l} after the project; the rest of the routing is the same.
+        string? pathLocation = all is ["v1", "projects", _, "locations", var l, ..] ? l : null;
+        var segments = pathLocation is null ? all : [.. all[..3], .. all[5..]];
         var kind = segments switch
         {
             ["v1", "projects", _, "secrets"] => "list",
@@ -218,6 +261,10 @@ public sealed class FakeSecretManager : IAsyncDisposable
             _ => "unknown",
         };
         Requests.Enqueue(new GsmRequest(kind, path, context.Request.QueryString.Value ?? string.Empty, token));
+        if (_holds.TryGetValue(kind, out var hold) && !await hold.WaitAsync(context.RequestAborted))
+        {
+            return;
+        }
 
         if (context.Request.Method != "GET" || kind == "unknown")
         {
@@ -255,9 +302,24 @@ public sealed class FakeSecretManager : IAsyncDisposable
             return;
         }
 
+        var served = RegionalHost(context.Request.Host.Host) ?? Location;
+        if (served is null && pathLocation is not null)
+        {
+            await WriteError(context, 400, "INVALID_ARGUMENT", $"The provided Secret ID [{string.Join('/', all[1..])}] does not match the expected format [projects/*/secrets/*/versions/*]");
+            return;
+        }
+
+        if (served is not null && pathLocation != served)
+        {
+            await WriteError(context, 404, "NOT_FOUND", "The requested URL was not found on this server.");
+            return;
+        }
+
+        var parentName = pathLocation is null ? $"projects/{ProjectNumber}" : $"projects/{ProjectNumber}/locations/{pathLocation}";
+
         if (kind == "list")
         {
-            await ListAsync(context);
+            await ListAsync(context, pathLocation);
             return;
         }
 
@@ -265,7 +327,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
         FakeSecret? secret;
         lock (_lock)
         {
-            _secrets.TryGetValue(secretId, out secret);
+            _secrets.TryGetValue(Key(pathLocation, secretId), out secret);
         }
 
         if ((kind is "secret" or "version" && MetadataDenied) || (kind == "access" && AccessDenied.Contains(secretId)))
@@ -276,11 +338,11 @@ public sealed class FakeSecretManager : IAsyncDisposable
 
         if (secret is null)
         {
-            await WriteError(context, 404, "NOT_FOUND", $"Secret [projects/{ProjectNumber}/secrets/{secretId}] not found or has no versions.");
+            await WriteError(context, 404, "NOT_FOUND", $"Secret [{parentName}/secrets/{secretId}] not found or has no versions.");
             return;
         }
 
-        var secretName = $"projects/{ProjectNumber}/secrets/{secretId}";
+        var secretName = $"{parentName}/secrets/{secretId}";
         if (kind == "secret")
         {
             await WriteJson(context, SecretJson(secretId, secret));
@@ -331,8 +393,12 @@ public sealed class FakeSecretManager : IAsyncDisposable
             return;
         }
 
-        var crc = CorruptCrc.Contains(secretId) ? "12345" : Crc(version.Data);
-        var payload = new JsonObject { ["dataCrc32c"] = crc };
+        var payload = new JsonObject();
+        if (!OmitCrc.Contains(secretId))
+        {
+            payload["dataCrc32c"] = CorruptCrc.Contains(secretId) ? "12345" : Crc(version.Data);
+        }
+
         if (version.Data.Length > 0)
         {
             payload["data"] = Convert.ToBase64String(version.Data);
@@ -347,7 +413,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
         {
             var json = new JsonObject
             {
-                ["name"] = $"projects/{ProjectNumber}/secrets/{id}",
+                ["name"] = secret.Location is null ? $"projects/{ProjectNumber}/secrets/{id}" : $"projects/{ProjectNumber}/locations/{secret.Location}/secrets/{id}",
                 ["replication"] = new JsonObject { ["automatic"] = new JsonObject() },
                 ["createTime"] = "2026-01-01T00:00:00.5Z",
                 ["labels"] = new JsonObject(secret.Labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))),
@@ -363,7 +429,7 @@ public sealed class FakeSecretManager : IAsyncDisposable
         }
     }
 
-    private async Task ListAsync(HttpContext context)
+    private async Task ListAsync(HttpContext context, string? location)
     {
         var filter = context.Request.Query["filter"].ToString();
         var pageSize = int.TryParse(context.Request.Query["pageSize"], out var size) && size > 0 ? Math.Min(size, MaxPageSize) : MaxPageSize;
@@ -387,9 +453,10 @@ public sealed class FakeSecretManager : IAsyncDisposable
         {
             // Newest first, as the service lists.
             var matching = _secrets.Reverse()
+                .Where(s => s.Value.Location == location)
                 .Where(s => label is not { } l || (s.Value.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
                 .ToList();
-            page = [.. matching.Skip(offset).Take(pageSize).Select(s => (JsonNode)SecretJson(s.Key, s.Value))];
+            page = [.. matching.Skip(offset).Take(pageSize).Select(s => (JsonNode)SecretJson(s.Key[(s.Key.IndexOf('/', StringComparison.Ordinal) + 1)..], s.Value))];
             more = offset + pageSize < matching.Count;
         }
 
@@ -402,8 +469,10 @@ public sealed class FakeSecretManager : IAsyncDisposable
         await WriteJson(context, body);
     }
 
-    private sealed class FakeSecret
+    private sealed class FakeSecret(string? location)
     {
+        public string? Location { get; } = location;
+
         public List<FakeVersion> Versions { get; } = [];
 
         public Dictionary<string, string> Labels { get; } = new(StringComparer.Ordinal);

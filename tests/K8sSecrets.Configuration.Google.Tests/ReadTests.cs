@@ -162,6 +162,47 @@ public sealed class ReadTests
     }
 
     [Fact]
+    public async Task A_payload_without_dataCrc32c_is_refused_like_a_mismatch_keeping_the_last_good_value_and_naming_the_version()
+    {
+        await using var h = await GoogleHarness.StartAsync();
+        h.Store.AddVersion("db-password", "SENTINEL-ONE");
+        h.Store.AddVersion("api-key", "k1");
+        var config = h.Build(gcp => gcp.Secret("db-password", key: "Db:Password").Secret("api-key"));
+
+        h.Store.AddVersion("db-password", "SENTINEL-TWO");
+        h.Store.AddVersion("api-key", "k2");
+        h.Store.OmitCrc.Add("db-password");
+        await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
+        await Testing.Eventually.HoldsAsync(() => config["api-key"] == "k2", "the other secret updates");
+        await Testing.Eventually.HoldsAsync(() => h.Logs.Records.Any(r => r.Id.Name == "KeyFailed"), "the refusal is logged");
+
+        Assert.Equal("SENTINEL-ONE", config["Db:Password"]);
+        Assert.Contains(
+            "The payload of version 2 of Google secret 'db-password' came without its CRC32C checksum (dataCrc32c), so it cannot be checked; the last good value stays.",
+            h.Logs.AllText(),
+            StringComparison.Ordinal);
+        h.Logs.AssertNoSentinel("SENTINEL");
+
+        // Like a mismatch, it is retried alone, and a checked answer publishes.
+        h.Store.OmitCrc.Clear();
+        await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
+        await Testing.Eventually.HoldsAsync(() => config["Db:Password"] == "SENTINEL-TWO", "the checked read publishes");
+    }
+
+    [Fact]
+    public async Task A_payload_without_dataCrc32c_at_start_fails_a_required_source()
+    {
+        await using var h = await GoogleHarness.StartAsync();
+        h.Store.AddVersion("db-password", "SENTINEL-VALUE");
+        h.Store.OmitCrc.Add("db-password");
+
+        var error = Assert.Throws<SecretSourceException>(() => h.Build(gcp => gcp.Secret("db-password")));
+
+        Assert.Contains("version 1 of Google secret 'db-password' came without its CRC32C checksum", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SENTINEL", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Disabled_and_destroyed_versions_are_reported_by_name_and_keep_the_last_good_value()
     {
         await using var h = await GoogleHarness.StartAsync();

@@ -17,6 +17,10 @@ internal sealed class SecretsManagerHttpApi : ISecretsManagerApi
     public const int MaxResponseBytes = 8 * 1024 * 1024;
 
     private const string Service = "secretsmanager";
+    /// <summary>
+    /// A skew worth correcting: a little under the 5 minutes a SigV4 signature may be off from the
+    /// server's time, so that <c>Date</c>'s one-second precision and the round trip cannot hide one.
+    /// </summary>
     private static readonly TimeSpan SkewThreshold = TimeSpan.FromMinutes(4);
     private static readonly MediaTypeHeaderValue JsonType = new("application/x-amz-json-1.1");
 
@@ -82,15 +86,10 @@ internal sealed class SecretsManagerHttpApi : ISecretsManagerApi
             }
 
             var code = ErrorCode(response, payload);
-            if (!retriedSkew && IsSignatureRejection(response.StatusCode, code) && response.Headers.Date is { } serverNow)
+            if (!retriedSkew && IsSignatureRejection(response.StatusCode, code) && response.Headers.Date is { } serverNow && Relearn(serverNow))
             {
-                var skew = serverNow - _time.GetUtcNow();
-                if (skew.Duration() > SkewThreshold)
-                {
-                    Interlocked.Exchange(ref _skewTicks, skew.Ticks);
-                    retriedSkew = true;
-                    continue;
-                }
+                retriedSkew = true;
+                continue;
             }
 
             if (!retriedCredentials && SecretsManagerErrorCodes.IsExpiredCredentials(code))
@@ -102,6 +101,25 @@ internal sealed class SecretsManagerHttpApi : ISecretsManagerApi
 
             throw new SecretsManagerError(action, response.StatusCode, code, SecretStoreHttp.GetRetryAfter(response, _time));
         }
+    }
+
+    /// <summary>
+    /// Learns the skew again when the server's time is off from the corrected clock (the local clock
+    /// plus the stored skew) by more than the threshold: the local clock may have been stepped since
+    /// (NTP), either way. A local clock within the threshold of the server's needs no correction, so
+    /// the skew returns to zero. Returns whether the correction changed (a retry is worth it).
+    /// </summary>
+    private bool Relearn(DateTimeOffset serverNow)
+    {
+        var local = _time.GetUtcNow();
+        if ((serverNow - (local + ClockSkew)).Duration() <= SkewThreshold)
+        {
+            return false;
+        }
+
+        var skew = serverNow - local;
+        Interlocked.Exchange(ref _skewTicks, skew.Duration() > SkewThreshold ? skew.Ticks : 0);
+        return true;
     }
 
     private TResponse Parse<TResponse>(string action, byte[] payload, JsonTypeInfo<TResponse> type)

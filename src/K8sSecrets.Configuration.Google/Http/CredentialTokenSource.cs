@@ -5,9 +5,11 @@ namespace K8sSecrets.Configuration.Google.Http;
 /// <summary>
 /// Tokens from a Google.Apis.Auth credential. The credential's own refresh manager renews a
 /// token before it expires; after a 401 the underlying credential is asked for a new token
-/// explicitly (once per rejected token, however many requests saw the 401).
+/// explicitly (once per rejected token, however many requests saw the 401). Nothing here needs
+/// disposing: the refresh gate is never disposed, so a refresh that ends after the source is gone still
+/// releases it cleanly (a <see cref="SemaphoreSlim"/> holds a wait handle only when asked for one).
 /// </summary>
-internal sealed class CredentialTokenSource(ICredential credential, string description) : IAccessTokenSource, IDisposable
+internal sealed class CredentialTokenSource(ICredential credential, string description) : IAccessTokenSource
 {
     private readonly SemaphoreSlim _refresh = new(1, 1);
 
@@ -62,8 +64,6 @@ internal sealed class CredentialTokenSource(ICredential credential, string descr
             _refresh.Release();
         }
     }
-
-    public void Dispose() => _refresh.Dispose();
 
     private async Task<bool> ForceRefreshAsync(CancellationToken cancellationToken)
     {

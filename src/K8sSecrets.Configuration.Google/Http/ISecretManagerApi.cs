@@ -6,17 +6,18 @@ namespace K8sSecrets.Configuration.Google.Http;
 /// <see cref="SecretSourceException"/> (unreachable, cut short, not the expected JSON); neither
 /// ever holds a token, a payload or a response body.
 /// </summary>
+/// <remarks><c>parent</c> is <c>projects/{project}</c>, or <c>projects/{project}/locations/{location}</c> for regional secrets.</remarks>
 internal interface ISecretManagerApi : IDisposable
 {
-    /// <summary><c>GET v1/projects/{project}/secrets/{secret}</c>.</summary>
-    Task<SecretResource> GetSecretAsync(string project, string secret, CancellationToken cancellationToken);
+    /// <summary><c>GET v1/{parent}/secrets/{secret}</c>.</summary>
+    Task<SecretResource> GetSecretAsync(string parent, string secret, CancellationToken cancellationToken);
 
-    /// <summary><c>GET v1/projects/{project}/secrets/{secret}/versions/{version}</c> (metadata only).</summary>
-    Task<SecretVersionResource> GetVersionAsync(string project, string secret, string version, CancellationToken cancellationToken);
+    /// <summary><c>GET v1/{parent}/secrets/{secret}/versions/{version}</c> (metadata only).</summary>
+    Task<SecretVersionResource> GetVersionAsync(string parent, string secret, string version, CancellationToken cancellationToken);
 
-    /// <summary><c>GET v1/projects/{project}/secrets/{secret}/versions/{version}:access</c>.</summary>
-    Task<AccessSecretVersionResponse> AccessAsync(string project, string secret, string version, CancellationToken cancellationToken);
+    /// <summary><c>GET v1/{parent}/secrets/{secret}/versions/{version}:access</c>.</summary>
+    Task<AccessSecretVersionResponse> AccessAsync(string parent, string secret, string version, CancellationToken cancellationToken);
 
-    /// <summary><c>GET v1/projects/{project}/secrets?filter=...&amp;pageToken=...</c>.</summary>
-    Task<ListSecretsResponse> ListSecretsAsync(string project, string filter, string? pageToken, CancellationToken cancellationToken);
+    /// <summary><c>GET v1/{parent}/secrets?filter=...&amp;pageToken=...</c>.</summary>
+    Task<ListSecretsResponse> ListSecretsAsync(string parent, string filter, string? pageToken, CancellationToken cancellationToken);
 }

@@ -39,16 +39,16 @@ internal sealed class SecretManagerHttpApi : ISecretManagerApi
         _time = time;
     }
 
-    public Task<SecretResource> GetSecretAsync(string project, string secret, CancellationToken cancellationToken)
-        => SendAsync($"projects/{Escape(project)}/secrets/{Escape(secret)}", query: null, SecretManagerJsonContext.Default.SecretResource, cancellationToken);
+    public Task<SecretResource> GetSecretAsync(string parent, string secret, CancellationToken cancellationToken)
+        => SendAsync($"{parent}/secrets/{Escape(secret)}", query: null, SecretManagerJsonContext.Default.SecretResource, cancellationToken);
 
-    public Task<SecretVersionResource> GetVersionAsync(string project, string secret, string version, CancellationToken cancellationToken)
-        => SendAsync($"projects/{Escape(project)}/secrets/{Escape(secret)}/versions/{Escape(version)}", query: null, SecretManagerJsonContext.Default.SecretVersionResource, cancellationToken);
+    public Task<SecretVersionResource> GetVersionAsync(string parent, string secret, string version, CancellationToken cancellationToken)
+        => SendAsync($"{parent}/secrets/{Escape(secret)}/versions/{Escape(version)}", query: null, SecretManagerJsonContext.Default.SecretVersionResource, cancellationToken);
 
-    public Task<AccessSecretVersionResponse> AccessAsync(string project, string secret, string version, CancellationToken cancellationToken)
-        => SendAsync($"projects/{Escape(project)}/secrets/{Escape(secret)}/versions/{Escape(version)}:access", query: null, SecretManagerJsonContext.Default.AccessSecretVersionResponse, cancellationToken);
+    public Task<AccessSecretVersionResponse> AccessAsync(string parent, string secret, string version, CancellationToken cancellationToken)
+        => SendAsync($"{parent}/secrets/{Escape(secret)}/versions/{Escape(version)}:access", query: null, SecretManagerJsonContext.Default.AccessSecretVersionResponse, cancellationToken);
 
-    public Task<ListSecretsResponse> ListSecretsAsync(string project, string filter, string? pageToken, CancellationToken cancellationToken)
+    public Task<ListSecretsResponse> ListSecretsAsync(string parent, string filter, string? pageToken, CancellationToken cancellationToken)
     {
         var query = $"pageSize={ListPageSize}&filter={Uri.EscapeDataString(filter)}";
         if (!string.IsNullOrEmpty(pageToken))
@@ -56,14 +56,15 @@ internal sealed class SecretManagerHttpApi : ISecretManagerApi
             query += "&pageToken=" + Uri.EscapeDataString(pageToken);
         }
 
-        return SendAsync($"projects/{Escape(project)}/secrets", query, SecretManagerJsonContext.Default.ListSecretsResponse, cancellationToken);
+        return SendAsync($"{parent}/secrets", query, SecretManagerJsonContext.Default.ListSecretsResponse, cancellationToken);
     }
 
-    public void Dispose()
-    {
-        _http.Dispose();
-        _gate.Dispose();
-    }
+    /// <summary>
+    /// Disposes the HTTP client, which cancels any request still in flight. The concurrency gate is
+    /// left alone: a request ending after this still releases it (disposing a <see cref="SemaphoreSlim"/>
+    /// only frees a wait handle this class never asks for).
+    /// </summary>
+    public void Dispose() => _http.Dispose();
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 

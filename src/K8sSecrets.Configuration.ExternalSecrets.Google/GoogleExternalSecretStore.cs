@@ -1,23 +1,23 @@
 using K8sSecrets.Configuration.ExternalSecrets;
 using K8sSecrets.Configuration.ExternalSecrets.Manifests;
+using K8sSecrets.Configuration.Google;
 using Microsoft.Extensions.Configuration;
 
-namespace K8sSecrets.Configuration.Google.ExternalSecrets;
+namespace K8sSecrets.Configuration.ExternalSecrets.Google;
 
 /// <summary>
 /// The translator of the <c>gcpsm</c> provider and of legacy <c>backendType: gcpSecretsManager</c>:
 /// builds <see cref="GoogleSecretManagerOptions"/> with one whole-payload key per reference and reuses
 /// the Secret Manager source. The pod's own identity is used: Application Default Credentials, which
 /// on GKE with Workload Identity are the metadata server's tokens for the pod's service account.
+/// A store's <c>location</c> reads regional secrets as the controller does: at
+/// <c>secretmanager.{location}.rep.googleapis.com</c>, named <c>projects/{p}/locations/{location}/secrets/{id}</c>
+/// (external-secrets <c>providers/v1/gcp/secretmanager/provider.go</c> <c>newSMClient</c> and
+/// <c>client.go</c> <c>regionalSecretVersionsPath</c>, read at 17984d0e/146ea7e9).
 /// </summary>
 internal sealed class GoogleExternalSecretStore(Action<GoogleSecretManagerOptions>? configure) : IExternalSecretStore
 {
     private const string PodIdentity = "supported: no auth block or workloadIdentity, so the pod's own identity is used (GKE Workload Identity or Application Default Credentials)";
-
-    private static readonly Dictionary<string, string> s_unsupported = new(StringComparer.Ordinal)
-    {
-        ["location"] = "regional secrets are not supported; the global Secret Manager endpoint is read (or set one with es.UseGoogleSecretManager(g => g.Endpoint = ...)).",
-    };
 
     private static readonly Dictionary<string, string> s_authUnsupported = new(StringComparer.Ordinal)
     {
@@ -46,7 +46,7 @@ internal sealed class GoogleExternalSecretStore(Action<GoogleSecretManagerOption
         }
         else
         {
-            node.AllowOnly(["projectID", "auth", "secretVersionSelectionPolicy"], s_unsupported);
+            node.AllowOnly(["projectID", "location", "auth", "secretVersionSelectionPolicy"]);
             node.OneOf("secretVersionSelectionPolicy", "LatestOrFail", ["LatestOrFail"], "LatestOrFetch falls back to older versions, which is not supported");
             if (node.Child("auth") is { } auth)
             {
@@ -58,6 +58,12 @@ internal sealed class GoogleExternalSecretStore(Action<GoogleSecretManagerOption
             }
 
             project = node.Text("projectID");
+            if (node.Text("location") is { Length: > 0 } location)
+            {
+                options.Location = GoogleNames.IsLocation(location)
+                    ? location
+                    : throw node.FailAt("location", $"'{location}' is not a Secret Manager location (lower-case letters, digits and '-', for example europe-west1).");
+            }
         }
 
         if (project is { Length: > 0 })

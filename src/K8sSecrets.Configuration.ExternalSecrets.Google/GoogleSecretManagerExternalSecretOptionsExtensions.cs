@@ -1,6 +1,6 @@
 using K8sSecrets.Configuration.ExternalSecrets;
 using K8sSecrets.Configuration.Google;
-using K8sSecrets.Configuration.Google.ExternalSecrets;
+using K8sSecrets.Configuration.ExternalSecrets.Google;
 
 namespace Microsoft.Extensions.Configuration;
 

@@ -1,5 +1,5 @@
 using K8sSecrets.Configuration.Azure;
-using K8sSecrets.Configuration.Azure.ExternalSecrets;
+using K8sSecrets.Configuration.ExternalSecrets.Azure;
 using K8sSecrets.Configuration.ExternalSecrets;
 
 namespace Microsoft.Extensions.Configuration;

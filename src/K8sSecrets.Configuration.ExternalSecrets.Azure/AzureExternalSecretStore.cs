@@ -1,10 +1,11 @@
 using Azure.Core;
 using Azure.Identity;
+using K8sSecrets.Configuration.Azure;
 using K8sSecrets.Configuration.ExternalSecrets;
 using K8sSecrets.Configuration.ExternalSecrets.Manifests;
 using Microsoft.Extensions.Configuration;
 
-namespace K8sSecrets.Configuration.Azure.ExternalSecrets;
+namespace K8sSecrets.Configuration.ExternalSecrets.Azure;
 
 /// <summary>
 /// The translator of the <c>azurekv</c> provider and of legacy <c>backendType: azureKeyVault</c>:

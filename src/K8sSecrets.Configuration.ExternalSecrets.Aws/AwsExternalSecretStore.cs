@@ -1,8 +1,9 @@
+using K8sSecrets.Configuration.Aws;
 using K8sSecrets.Configuration.ExternalSecrets;
 using K8sSecrets.Configuration.ExternalSecrets.Manifests;
 using Microsoft.Extensions.Configuration;
 
-namespace K8sSecrets.Configuration.Aws.ExternalSecrets;
+namespace K8sSecrets.Configuration.ExternalSecrets.Aws;
 
 /// <summary>
 /// The translator of the <c>aws</c> provider (<c>service: SecretsManager</c>) and of legacy
@@ -114,6 +115,11 @@ internal sealed class AwsExternalSecretStore(Action<AwsSecretsManagerOptions>? c
         if (string.IsNullOrWhiteSpace(name) || name.Length > 2048)
         {
             throw request.Invalid(reference.FieldPath + ".key", "a Secrets Manager secret id is a name or ARN of 1 to 2048 characters.");
+        }
+
+        if (!AwsSecretsManagerOptions.IsSecretId(name.Trim()))
+        {
+            throw request.Invalid(reference.FieldPath + ".key", $"'{name}' is not a Secrets Manager secret ARN; give a name, or an ARN of the form {AwsSecretsManagerOptions.ArnForm}.");
         }
 
         options.Secret(name, version, key: reference.Id);

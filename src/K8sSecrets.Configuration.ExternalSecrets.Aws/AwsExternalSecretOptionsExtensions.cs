@@ -1,5 +1,5 @@
 using K8sSecrets.Configuration.Aws;
-using K8sSecrets.Configuration.Aws.ExternalSecrets;
+using K8sSecrets.Configuration.ExternalSecrets.Aws;
 using K8sSecrets.Configuration.ExternalSecrets;
 
 namespace Microsoft.Extensions.Configuration;
