@@ -55,7 +55,7 @@ public sealed partial class RotatingNpgsqlDataSource : DbDataSource
         var options = monitor.Get(name);
         Validate(options);
         var (parsed, problem) = Parse(options);
-        var (settings, password) = parsed ?? throw new InvalidOperationException($"Data source '{name}': {problem}.");
+        var (settings, password) = parsed ?? throw new InvalidOperationException($"The Npgsql data source at '{name}' cannot start: {problem}.");
         _current = NewPool(settings, password, options);
         _subscription = monitor.OnChange((changedOptions, changed) =>
         {
