@@ -17,7 +17,7 @@ public sealed class DatabaseWorld : IAsyncDisposable
     private readonly IConfigurationRoot _configuration;
     private readonly ServiceProvider _services;
 
-    public DatabaseWorld(IEnumerable<KeyValuePair<string, string?>> settings, string path = "Database", Action<RotatingNpgsqlDataSourceOptions>? configure = null, IConfiguration? extra = null, LogCapture? logs = null)
+    public DatabaseWorld(IEnumerable<KeyValuePair<string, string?>> settings, string path = "Database", Action<RotatingNpgsqlDataSourceOptions>? configure = null, IConfiguration? extra = null, LogCapture? logs = null, Action<IServiceCollection>? services = null)
     {
         Logs = logs ?? new LogCapture();
         var builder = new ConfigurationBuilder().AddInMemoryCollection(settings);
@@ -27,14 +27,15 @@ public sealed class DatabaseWorld : IAsyncDisposable
         }
 
         _configuration = builder.Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(_configuration);
-        services.AddLogging();
-        services.AddSingleton(Logs.Factory);
-        services.AddSingleton<TimeProvider>(Clock);
-        services.AddRotatingNpgsqlDataSource(path, configure ?? (_ => { }));
-        services.AddHealthChecks().AddRotatingNpgsqlDataSource(path);
-        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var collection = new ServiceCollection();
+        services?.Invoke(collection);
+        collection.AddSingleton<IConfiguration>(_configuration);
+        collection.AddLogging();
+        collection.AddSingleton(Logs.Factory);
+        collection.AddSingleton<TimeProvider>(Clock);
+        collection.AddRotatingNpgsqlDataSource(path, configure ?? (_ => { }));
+        collection.AddHealthChecks().AddRotatingNpgsqlDataSource(path);
+        _services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _ = DataSource; // resolved at start, as an app's singletons that depend on it would
     }
 
