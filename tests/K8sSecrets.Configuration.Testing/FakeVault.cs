@@ -600,35 +600,28 @@ public sealed class FakeVault : IAsyncDisposable
     {
         var serial = Interlocked.Increment(ref _serial);
         var id = $"{path}/lease-{serial}";
+        var (username, password) = ($"v-root-readonly-{serial}", $"pw-{serial}");
         if (Database is { } database)
         {
             // Vault's database engine: a new role per lease, named after the role, with a random password.
-            var role = path["database/creds/".Length..];
-            var username = $"v-k8s-{role}-{serial}";
-            var password = "A1a-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+            (username, password) = ($"v-k8s-{path["database/creds/".Length..]}-{serial}", "A1a-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
             database.CreateRole(username, password, LeaseMaxTtl);
-            _leases[id] = new Lease(token, now + LeaseMaxTtl) { ExpiresAt = now + LeaseTtl, Ttl = LeaseTtl, Username = username, Password = password };
-            return (200, new JsonObject
-            {
-                ["request_id"] = Guid.NewGuid().ToString(),
-                ["lease_id"] = id,
-                ["renewable"] = LeasesRenewable,
-                ["lease_duration"] = (long)LeaseTtl.TotalSeconds,
-                ["data"] = new JsonObject { ["username"] = username, ["password"] = password },
-                ["wrap_info"] = null,
-                ["warnings"] = null,
-                ["auth"] = null,
-            }.ToJsonString());
         }
 
-        _leases[id] = new Lease(token, now + LeaseMaxTtl) { ExpiresAt = now + LeaseTtl, Ttl = LeaseTtl };
+        _leases[id] = new Lease(token, now + LeaseMaxTtl)
+        {
+            ExpiresAt = now + LeaseTtl,
+            Ttl = LeaseTtl,
+            Username = Database is null ? null : username,
+            Password = Database is null ? null : password,
+        };
         return (200, new JsonObject
         {
             ["request_id"] = "303d63bd-e2f3-cfcd-75c1-1c18af2d26a8",
             ["lease_id"] = id,
             ["renewable"] = LeasesRenewable,
             ["lease_duration"] = (long)LeaseTtl.TotalSeconds,
-            ["data"] = new JsonObject { ["username"] = $"v-root-readonly-{serial}", ["password"] = $"pw-{serial}" },
+            ["data"] = new JsonObject { ["username"] = username, ["password"] = password },
             ["wrap_info"] = null,
             ["warnings"] = null,
             ["auth"] = null,
