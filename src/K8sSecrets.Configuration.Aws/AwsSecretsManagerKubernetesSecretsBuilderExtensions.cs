@@ -19,6 +19,7 @@ public static class AwsSecretsManagerKubernetesSecretsBuilderExtensions
     /// <returns>The secrets builder.</returns>
     /// <exception cref="InvalidOperationException">No secret was declared.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An interval is not positive, or longer than <see cref="SecretRetryPolicy.LongestWait"/>.</exception>
+    /// <exception cref="ArgumentException"><c>ServiceUrl</c> is not an absolute http or https URI, or holds user info.</exception>
     public static KubernetesSecretsBuilder FromAwsSecretsManager(this KubernetesSecretsBuilder builder, Action<AwsSecretsManagerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -71,7 +72,9 @@ public static class AwsSecretsManagerKubernetesSecretsBuilderExtensions
         {
             if (Uri.TryCreate(Environment.GetEnvironmentVariable(variable), UriKind.Absolute, out var uri))
             {
-                return uri;
+                return SecretStoreHttp.FindUserInfo(uri, "sign requests with AwsSecretsManagerOptions.Credentials (or the default AWS chain)") is { } userInfo
+                    ? throw new SecretSourceException($"The {variable} environment variable {userInfo}.") { IsTransient = false }
+                    : uri;
             }
         }
 

@@ -155,6 +155,11 @@ public sealed class AwsSecretsManagerOptions : SecretSourceOptions
         {
             throw new ArgumentException("ServiceUrl must be an absolute http or https URI.", nameof(ServiceUrl));
         }
+
+        if (ServiceUrl is { } endpoint && SecretStoreHttp.FindUserInfo(endpoint, "sign requests with AwsSecretsManagerOptions.Credentials (or the default AWS chain)") is { } userInfo)
+        {
+            throw new ArgumentException($"AwsSecretsManagerOptions.ServiceUrl {userInfo}.", nameof(ServiceUrl));
+        }
     }
 
     private static void CheckWait(TimeSpan value, string name)

@@ -26,6 +26,9 @@ internal sealed class AwsSecretsManagerSource : SecretSource
         _retry = retry;
     }
 
+    /// <inheritdoc />
+    public override TimeSpan? PollInterval => _interval;
+
     /// <summary>Gets the earliest <c>NextRotationDate</c> of the secrets read, for the engine's expiry report.</summary>
     public DateTimeOffset? NextRotation => Volatile.Read(ref _reader)?.NextRotation;
 

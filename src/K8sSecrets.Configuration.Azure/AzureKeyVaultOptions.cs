@@ -123,6 +123,10 @@ public sealed class AzureKeyVaultOptions : SecretSourceOptions
             throw new ArgumentException("VaultUri must be an absolute https URI, for example https://payments-kv.vault.azure.net/.", nameof(VaultUri));
         }
 
+        // The vault is named by the client's address when a client is given, so that one is checked too.
+        RefuseUserInfo(VaultUri, nameof(VaultUri), nameof(VaultUri));
+        RefuseUserInfo(Client?.VaultUri, "Client.VaultUri", nameof(Client));
+
         if (PollInterval <= TimeSpan.Zero || PollInterval > SecretRetryPolicy.LongestWait)
         {
             throw new ArgumentOutOfRangeException(nameof(PollInterval), PollInterval, "PollInterval must be positive and at most a day.");
@@ -131,6 +135,14 @@ public sealed class AzureKeyVaultOptions : SecretSourceOptions
         if (MaxParallelism is < 1 or > 64)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxParallelism), MaxParallelism, "MaxParallelism must be between 1 and 64.");
+        }
+    }
+
+    private static void RefuseUserInfo(Uri? address, string setting, string parameter)
+    {
+        if (address is not null && SecretStoreHttp.FindUserInfo(address, "authenticate with AzureKeyVaultOptions.Credential (or DefaultAzureCredential)") is { } userInfo)
+        {
+            throw new ArgumentException($"AzureKeyVaultOptions.{setting} {userInfo}.", parameter);
         }
     }
 

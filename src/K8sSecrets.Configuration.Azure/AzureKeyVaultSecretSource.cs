@@ -21,6 +21,9 @@ internal sealed class AzureKeyVaultSecretSource : SecretSource
         _time = time;
     }
 
+    /// <inheritdoc />
+    public override TimeSpan? PollInterval => _options.PollInterval;
+
     /// <summary>Gets the earliest expiry (<c>ExpiresOn</c>) of the published secrets, or <see langword="null"/> when none expires.</summary>
     public DateTimeOffset? EarliestExpiry => _reader.EarliestExpiry;
 

@@ -16,7 +16,7 @@ public static class AzureKeyVaultSecretsBuilderExtensions
     /// <param name="builder">The secrets builder.</param>
     /// <param name="vaultUri">The vault, for example <c>https://payments-kv.vault.azure.net/</c>.</param>
     /// <returns>The secrets builder.</returns>
-    /// <exception cref="ArgumentException"><paramref name="vaultUri"/> is not an absolute https URI.</exception>
+    /// <exception cref="ArgumentException"><paramref name="vaultUri"/> is not an absolute https URI, or holds user info.</exception>
     public static KubernetesSecretsBuilder FromAzureKeyVault(this KubernetesSecretsBuilder builder, Uri vaultUri)
     {
         ArgumentNullException.ThrowIfNull(vaultUri);
@@ -29,6 +29,7 @@ public static class AzureKeyVaultSecretsBuilderExtensions
     /// <returns>The secrets builder.</returns>
     /// <exception cref="InvalidOperationException">Neither a vault address nor a client was set.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (<c>PollInterval</c> not positive or over a day).</exception>
+    /// <exception cref="ArgumentException"><c>VaultUri</c> is not an absolute https URI, or it or the client's address holds user info.</exception>
     public static KubernetesSecretsBuilder FromAzureKeyVault(this KubernetesSecretsBuilder builder, Action<AzureKeyVaultOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);

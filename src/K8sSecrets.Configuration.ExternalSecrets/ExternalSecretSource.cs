@@ -24,6 +24,9 @@ internal sealed partial class ExternalSecretSource : SecretSource
         _logger = context.LoggerFactory.CreateLogger<ExternalSecretSource>();
     }
 
+    /// <inheritdoc />
+    public override TimeSpan? PollInterval => _plan.RefreshInterval is null ? null : _store.PollInterval;
+
     public override async ValueTask<SecretLoadResult> LoadAsync(SecretLoadContext context, CancellationToken cancellationToken)
     {
         var result = await _store.LoadAsync(context, cancellationToken).ConfigureAwait(false);

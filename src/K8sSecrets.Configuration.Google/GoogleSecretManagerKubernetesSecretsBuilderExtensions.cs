@@ -16,6 +16,7 @@ public static class GoogleSecretManagerKubernetesSecretsBuilderExtensions
     /// <returns>The secrets builder.</returns>
     /// <exception cref="InvalidOperationException">No secret or label was declared.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An interval is not positive or longer than a day, or a limit is out of range.</exception>
+    /// <exception cref="ArgumentException"><c>Endpoint</c> is not an absolute http or https URI, or holds user info; or the project id is malformed.</exception>
     public static KubernetesSecretsBuilder FromGoogleSecretManager(this KubernetesSecretsBuilder builder, Action<GoogleSecretManagerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -182,6 +182,11 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
             throw new ArgumentException("Endpoint must be an absolute http or https URI.", nameof(Endpoint));
         }
 
+        if (SecretStoreHttp.FindUserInfo(Endpoint, "authenticate with GoogleSecretManagerOptions.Credential (or Application Default Credentials)") is { } userInfo)
+        {
+            throw new ArgumentException($"GoogleSecretManagerOptions.Endpoint {userInfo}.", nameof(Endpoint));
+        }
+
         if (ProjectId is not null && !GoogleNames.IsProject(ProjectId))
         {
             throw new ArgumentException($"'{ProjectId}' is not a Google Cloud project id or number.", nameof(ProjectId));

@@ -7,12 +7,17 @@ namespace K8sSecrets.Configuration.Google;
 internal sealed class GoogleSecretManagerSource : SecretSource
 {
     private readonly GoogleSecretReader _reader;
+    private readonly TimeSpan _interval;
 
     public GoogleSecretManagerSource(string name, GoogleSecretManagerOptions options, GoogleSecretReader reader)
         : base("google", name, options)
     {
         _reader = reader;
+        _interval = options.PollInterval;
     }
+
+    /// <inheritdoc />
+    public override TimeSpan? PollInterval => _interval;
 
     /// <summary>Gets the earliest <c>expireTime</c> among the secrets read, for the engine to report.</summary>
     public DateTimeOffset? EarliestExpiry => _reader.EarliestExpiry;

@@ -6,7 +6,8 @@ namespace K8sSecrets.Configuration.HealthChecks;
 /// <summary>
 /// Reports on every <see cref="SecretsConfigurationProvider"/> of the app's configuration from the
 /// engine's own state: no store request. Unhealthy when a required source never loaded or a
-/// published value has expired; Degraded when a source fails or expires soon; Healthy otherwise.
+/// published value has expired; Degraded when a source fails, a key's last read failed, or a value
+/// expires soon; Healthy otherwise.
 /// The data holds one <see cref="SecretSourceHealth"/> per source (names, times, counts; never values).
 /// </summary>
 internal sealed class KubernetesSecretsHealthCheck : IHealthCheck
@@ -78,12 +79,25 @@ internal sealed class KubernetesSecretsHealthCheck : IHealthCheck
             return (HealthStatus.Degraded, $"is stale: {failures} failures in a row, last good read {Describe(health.Staleness)} ago: {health.LastError}");
         }
 
+        if (health.FailingKeys is { Count: > 0 } failing)
+        {
+            return (HealthStatus.Degraded, $"keeps last good values of keys it cannot read: {Describe(failing)}");
+        }
+
         if (left <= _options.ExpiryThreshold)
         {
             return (HealthStatus.Degraded, $"publishes '{expiry!.Name}', which expires at {expiry.At:u}");
         }
 
         return (HealthStatus.Healthy, null);
+    }
+
+    /// <summary>The longest failing keys, each with since when and why (never a value).</summary>
+    private static string Describe(IReadOnlyList<SecretKeyFailure> failing)
+    {
+        const int Shown = 3;
+        var shown = string.Join("; ", failing.Take(Shown).Select(static f => $"'{f.Key ?? f.Name}' has failed every read since {f.Since:u}: {f.Reason}"));
+        return failing.Count > Shown ? $"{shown}; and {failing.Count - Shown} more keys" : shown;
     }
 
     private static string Describe(TimeSpan? staleness)

@@ -1,11 +1,8 @@
 namespace K8sSecrets.Configuration.Vault;
 
-/// <summary>The rules a Vault address must meet, and how it is named in logs: scheme, host and port only.</summary>
+/// <summary>The rules a Vault address must meet; it is named in logs by <see cref="SecretStoreHttp.DescribeEndpoint"/> (scheme, host and port only).</summary>
 internal static class VaultAddress
 {
-    /// <summary>Gets <c>scheme://host:port</c>: never user info, a path or a query.</summary>
-    public static string Describe(Uri address) => address.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
-
     /// <summary>Gets why <paramref name="address"/> cannot be used, or <see langword="null"/> when it can.</summary>
     public static string? Problem(Uri address, bool allowInsecureHttp)
     {
@@ -19,16 +16,14 @@ internal static class VaultAddress
             return $"uses the scheme '{address.Scheme}': Vault is reached over https (or http on this machine only)";
         }
 
-        if (address.UserInfo.Length > 0)
+        if (SecretStoreHttp.FindUserInfo(address, "authenticate with UseKubernetesAuth, UseAppRole, UseToken or UseTokenFile") is { } userInfo)
         {
-            // Refused rather than stripped: a password in an address is a mistake worth hearing about.
-            return $"for {Describe(address)} holds user info ('user:password@'), which Vault does not use and which would leak into logs. "
-                + "Remove it and authenticate with UseKubernetesAuth, UseAppRole, UseToken or UseTokenFile";
+            return userInfo;
         }
 
         if (address.Scheme == Uri.UriSchemeHttp && !address.IsLoopback && !allowInsecureHttp)
         {
-            return $"is plain http to {Describe(address)}, which would send the Vault token, the JWT and the AppRole secret_id in clear text. "
+            return $"is plain http to {SecretStoreHttp.DescribeEndpoint(address)}, which would send the Vault token, the JWT and the AppRole secret_id in clear text. "
                 + "Use https, or set VaultSecretOptions.AllowInsecureHttp = true (for development only)";
         }
 

@@ -44,6 +44,9 @@ internal sealed partial class VaultSecretSource : SecretSource
     /// <inheritdoc />
     public override string? Identity => "Vault " + _session.Description;
 
+    /// <inheritdoc />
+    public override TimeSpan? PollInterval => _options.PollInterval;
+
     /// <summary>Gets the time until the next due action: a token or lease renewal, or a path's read.</summary>
     internal TimeSpan NextRead
     {

@@ -23,7 +23,7 @@ internal static class VaultSourceFactory
         }
 
         var api = new VaultHttpApi(options, address, vaultNamespace, context.TimeProvider);
-        var name = $"{VaultAddress.Describe(address)} {string.Join(",", options.Secrets.Select(static s => s.Path))}";
+        var name = $"{SecretStoreHttp.DescribeEndpoint(address)} {string.Join(",", options.Secrets.Select(static s => s.Path))}";
         return new VaultSecretSource(name, options, auth, api, context);
     }
 

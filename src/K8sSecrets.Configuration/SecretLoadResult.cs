@@ -48,11 +48,14 @@ public sealed class SecretLoadResult
         return new(snapshot, nextRead);
     }
 
-    /// <summary>Nothing changed since the last snapshot; read again only when the source asks.</summary>
+    /// <summary>
+    /// Nothing changed since the last snapshot, including the names that failed in it (see
+    /// <see cref="SecretSnapshot.AddFailure"/>); read again only when the source asks.
+    /// </summary>
     /// <returns>The result.</returns>
     public static SecretLoadResult Unchanged() => s_unchanged;
 
-    /// <summary>Nothing changed since the last snapshot; read again after <paramref name="nextRead"/>.</summary>
+    /// <summary>Nothing changed since the last snapshot, including the names that failed in it; read again after <paramref name="nextRead"/>.</summary>
     /// <param name="nextRead">The time until the next read.</param>
     /// <returns>The result.</returns>
     public static SecretLoadResult Unchanged(TimeSpan nextRead) => new(null, nextRead);

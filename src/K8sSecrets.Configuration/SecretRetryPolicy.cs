@@ -5,7 +5,8 @@ namespace K8sSecrets.Configuration;
 /// watch, one failing path): exponential backoff with jitter between <see cref="MinDelay"/> and
 /// <see cref="MaxDelay"/>; a store's <c>Retry-After</c> honoured up to <see cref="MaxRetryAfter"/>;
 /// a failure that retrying cannot fix (<see cref="SecretSourceException.IsTransient"/> false) retried
-/// at <see cref="MaxDelay"/> at once; and no wait ever longer than <see cref="LongestWait"/>.
+/// at <see cref="MaxDelay"/> at once; a source that polls retried at its poll when that is sooner;
+/// and no wait ever longer than <see cref="LongestWait"/>.
 /// </summary>
 public sealed class SecretRetryPolicy
 {
@@ -49,6 +50,25 @@ public sealed class SecretRetryPolicy
     {
         var delay = GetDelay(failure is { IsTransient: false } ? int.MaxValue : failures);
         return failure?.RetryAfter is { } asked ? Max(delay, CapRetryAfter(asked)) : delay;
+    }
+
+    /// <summary>
+    /// Gets the wait before retrying a failed read of a source that polls: the delay of
+    /// <see cref="GetDelay(int, SecretSourceException)"/>, or the poll interval when that is sooner
+    /// (the source would have been read then anyway), but never below half of <see cref="MinDelay"/>
+    /// and never shorter than the store's <c>Retry-After</c>, capped at <see cref="MaxRetryAfter"/>.
+    /// So a source refused at start (a 403 before access is granted) is read again within about one
+    /// poll, however long the backoff.
+    /// </summary>
+    /// <param name="failures">Failed attempts in a row (1 for the first retry).</param>
+    /// <param name="failure">The last failure, or <see langword="null"/> if it was not a <see cref="SecretSourceException"/>.</param>
+    /// <param name="pollInterval">The wait until the source's next poll, or <see langword="null"/> when it does not poll.</param>
+    /// <returns>The delay.</returns>
+    public TimeSpan GetDelay(int failures, SecretSourceException? failure, TimeSpan? pollInterval)
+    {
+        var backoff = GetDelay(failure is { IsTransient: false } ? int.MaxValue : failures);
+        var next = pollInterval is { } poll && poll < backoff ? Max(poll, MinDelay / 2) : backoff;
+        return Clamp(failure?.RetryAfter is { } asked ? Max(next, CapRetryAfter(asked)) : next);
     }
 
     /// <summary>Caps a store's <c>Retry-After</c> at <see cref="MaxRetryAfter"/>.</summary>

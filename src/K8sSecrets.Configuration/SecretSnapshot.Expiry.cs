@@ -7,7 +7,7 @@ public sealed partial class SecretSnapshot
     /// <summary>
     /// Gets the expiries and planned rotations the source reported with this snapshot. The engine
     /// keeps them until the next snapshot (a read that returns <see cref="SecretLoadResult.Unchanged()"/>
-    /// keeps the previous ones), adds the <c>NotAfter</c> of every PEM certificate it publishes, and
+    /// keeps the previous ones), adds when each value of PEM certificates it publishes stops working, and
     /// shows the earliest through <see cref="SecretSourceHealth"/>, a gauge and Warning logs.
     /// </summary>
     public IReadOnlyList<SecretExpiry> Expiries => (IReadOnlyList<SecretExpiry>?)_expiries ?? [];

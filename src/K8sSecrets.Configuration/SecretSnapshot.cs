@@ -83,7 +83,10 @@ public sealed partial class SecretSnapshot
 
     /// <summary>
     /// Records that a name (a file, a key, a whole path) could not be read this time. Every
-    /// published key at or below that name keeps its last good value.
+    /// published key at or below that name keeps its last good value, and the engine reports the
+    /// name through <see cref="SecretSourceHealth.FailingKeys"/>, with when it first failed, until a
+    /// snapshot arrives in which it does not fail (a read that returns <see cref="SecretLoadResult.Unchanged()"/>
+    /// keeps it failing). A source records the failure again in every snapshot while it lasts.
     /// </summary>
     /// <param name="name">The name, or a prefix of names, that failed.</param>
     /// <param name="reason">Why, naming the file or path and never the value.</param>

@@ -46,6 +46,15 @@ public abstract class SecretSource : IDisposable
     /// </summary>
     public virtual string? Identity => null;
 
+    /// <summary>
+    /// Gets how often the source polls its store, or <see langword="null"/> when it does not poll (it
+    /// watches, or is read only when it asks). After a failed read the engine reads again at this
+    /// interval when that is sooner than the backoff, also before any read succeeded, so that an
+    /// optional source refused at start loads within about one poll of being allowed.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public virtual TimeSpan? PollInterval => null;
+
     /// <summary>Reads the source.</summary>
     /// <param name="context">Why the engine reads, and whether everything must be read
     /// (<see cref="SecretLoadContext.ReadAll"/>).</param>

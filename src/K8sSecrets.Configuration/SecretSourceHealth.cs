@@ -10,9 +10,11 @@ public sealed class SecretSourceHealth
         int consecutiveFailures,
         TimeSpan? staleness,
         IReadOnlyList<SecretExpiry> expiries,
+        IReadOnlyList<SecretKeyFailure> failingKeys,
         DateTimeOffset checkedAt)
     {
         Expiries = expiries;
+        FailingKeys = failingKeys;
         CheckedAt = checkedAt;
         LastSuccess = lastSuccess;
         LastFailure = lastFailure;
@@ -41,8 +43,9 @@ public sealed class SecretSourceHealth
 
     /// <summary>
     /// Gets what the published values hold that expires or is due to rotate, earliest first: what
-    /// the source reported with its last snapshot, and the <c>NotAfter</c> of every PEM certificate
-    /// published (named by its configuration key).
+    /// the source reported with its last snapshot, and when each published value of PEM certificates
+    /// stops working, named by its configuration key: a chain (leaf first) with its leaf, a bundle of
+    /// CA certificates with the last of them.
     /// </summary>
     public IReadOnlyList<SecretExpiry> Expiries { get; }
 
@@ -80,6 +83,14 @@ public sealed class SecretSourceHealth
         }
     }
 
-    /// <summary>Gets a value indicating whether the source has loaded and its last read succeeded.</summary>
-    public bool IsHealthy => LastSuccess is not null && ConsecutiveFailures == 0;
+    /// <summary>
+    /// Gets the secrets whose last read failed while the rest of the source read fine (a secret access
+    /// denied, a version disabled, a checksum mismatch), longest failing first. Each keeps its last
+    /// good value, so it is stale although <see cref="ConsecutiveFailures"/> is 0. A secret leaves the
+    /// list with the first read in which it does not fail.
+    /// </summary>
+    public IReadOnlyList<SecretKeyFailure> FailingKeys { get; }
+
+    /// <summary>Gets a value indicating whether the source has loaded, its last read succeeded and no key's last read failed.</summary>
+    public bool IsHealthy => LastSuccess is not null && ConsecutiveFailures == 0 && FailingKeys.Count == 0;
 }

@@ -51,7 +51,7 @@ public sealed partial class SecretsConfigurationProvider
         }
     }
 
-    /// <summary>The earliest <c>NotAfter</c> of each published value that holds PEM certificates, named by its key.</summary>
+    /// <summary>When each published value that holds PEM certificates stops working, named by its key (see <see cref="CertificateExpiry"/>).</summary>
     private SecretExpiry[] FindCertificates(Dictionary<string, string?> data)
     {
         List<SecretExpiry>? found = null;
@@ -66,25 +66,14 @@ public sealed partial class SecretsConfigurationProvider
             try
             {
                 certificates.ImportFromPem(value);
-                DateTimeOffset? earliest = null;
-                foreach (var certificate in certificates)
-                {
-                    var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
-                    if (earliest is null || notAfter < earliest)
-                    {
-                        earliest = notAfter;
-                    }
-                }
-
-                if (earliest is { } at)
-                {
-                    (found ??= []).Add(new SecretExpiry(key, at, SecretExpiryKind.Expires));
-                }
-                else
+                if (certificates.Count == 0)
                 {
                     // The marker is there but no block decoded (the PEM reader skips a malformed one).
                     Log.CertificateUnreadable(_logger, Source.Kind, Source.Name, key);
+                    continue;
                 }
+
+                (found ??= []).Add(new SecretExpiry(key, CertificateExpiry(key, certificates), SecretExpiryKind.Expires));
             }
             catch (CryptographicException)
             {
@@ -102,6 +91,51 @@ public sealed partial class SecretsConfigurationProvider
 
         return found is null ? [] : [.. found];
     }
+
+    /// <summary>
+    /// When a value of certificates stops working. A chain (its first certificate is not a CA and, if
+    /// more follow, the second issued it: <c>tls.crt</c>, a full chain) works until its first, the leaf,
+    /// expires; what follows may hold an expired cross-signed root that no client needs. A bundle of CA
+    /// certificates (<c>ca.crt</c>, <c>ca-bundle.crt</c>) works while any of them is valid, so it expires
+    /// with the last one, and each that already expired is logged as a Warning naming its subject (a
+    /// retired root left in the bundle). Anything else expires with its earliest certificate.
+    /// </summary>
+    private DateTimeOffset CertificateExpiry(string key, X509Certificate2Collection certificates)
+    {
+        var first = certificates[0];
+        if (!IsAuthority(first, strict: true) && (certificates.Count == 1 || certificates[1].SubjectName.RawData.AsSpan().SequenceEqual(first.IssuerName.RawData)))
+        {
+            return NotAfter(first);
+        }
+
+        var bundle = certificates.All(static c => IsAuthority(c, strict: false));
+        var earliest = DateTimeOffset.MaxValue;
+        var last = DateTimeOffset.MinValue;
+        var now = _time.GetUtcNow();
+        foreach (var certificate in certificates)
+        {
+            var notAfter = NotAfter(certificate);
+            earliest = notAfter < earliest ? notAfter : earliest;
+            last = notAfter > last ? notAfter : last;
+            if (bundle && notAfter <= now)
+            {
+                Log.BundleCertificateExpired(_logger, Source.Kind, Source.Name, key, certificate.Subject, notAfter);
+            }
+        }
+
+        return bundle ? last : earliest;
+    }
+
+    /// <summary>
+    /// Whether a certificate is a CA: its basic constraints say so; or, unless <paramref name="strict"/>,
+    /// it has none and issued itself (an old v1 root, still found in some bundles).
+    /// </summary>
+    private static bool IsAuthority(X509Certificate2 certificate, bool strict)
+        => certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is { } constraints
+            ? constraints.CertificateAuthority
+            : !strict && certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
+
+    private static DateTimeOffset NotAfter(X509Certificate2 certificate) => new(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
 
     /// <summary>
     /// Logs a Warning the first time the earliest expiry comes within 7 days, again within 1 day, and
@@ -202,5 +236,8 @@ public sealed partial class SecretsConfigurationProvider
 
         [LoggerMessage(14, LogLevel.Warning, "{Kind} '{Name}': '{Key}' looks like a PEM certificate but could not be parsed; its expiry is not tracked.", EventName = "CertificateUnreadable")]
         public static partial void CertificateUnreadable(ILogger logger, string kind, string name, string key);
+
+        [LoggerMessage(17, LogLevel.Warning, "{Kind} '{Name}': '{Key}' is a bundle of CA certificates, and '{Subject}' in it expired at {ExpiredAt:u}. The bundle is tracked until its last certificate expires; remove the expired one once it is retired.", EventName = "BundleCertificateExpired")]
+        public static partial void BundleCertificateExpired(ILogger logger, string kind, string name, string key, string subject, DateTimeOffset expiredAt);
     }
 }

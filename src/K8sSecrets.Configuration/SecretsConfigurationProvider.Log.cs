@@ -38,5 +38,8 @@ public sealed partial class SecretsConfigurationProvider
 
         [LoggerMessage(11, LogLevel.Error, "Refreshing {Kind} '{Name}' failed, and retrying will not help until the setup is fixed; the last good values stay published and it is retried every few minutes. {Reason}", EventName = "RefreshRefused")]
         public static partial void RefreshRefused(ILogger logger, string kind, string name, string reason);
+
+        [LoggerMessage(15, LogLevel.Warning, "{Kind} '{Name}' produced {Keys} under the reserved section '{Root}', where only the engine publishes previous values (KeepPreviousFor); they are not published. Rename the secret, or move it with Section or MapKey.", EventName = "ReservedKeyRefused")]
+        public static partial void ReservedKeyRefused(ILogger logger, string kind, string name, string keys, string root);
     }
 }

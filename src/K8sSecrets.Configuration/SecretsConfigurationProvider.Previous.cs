@@ -5,6 +5,9 @@ public sealed partial class SecretsConfigurationProvider
     /// <summary>The section under which <see cref="SecretSourceOptions.KeepPreviousFor"/> publishes the values keys had before a rotation.</summary>
     public const string PreviousValuesSection = PreviousValues.Root;
 
+    /// <summary>The keys under the reserved root refused at the last publish, as logged; guarded by the refresh lock.</summary>
+    private string? _refusedReserved;
+
     private static PreviousValues? CreatePreviousValues(SecretSourceOptions options)
     {
         if (options.KeepPreviousFor is not { } window)

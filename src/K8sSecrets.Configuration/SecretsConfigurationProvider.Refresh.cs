@@ -84,21 +84,21 @@ public sealed partial class SecretsConfigurationProvider
     }
 
     /// <summary>
-    /// After a failure: the backoff, or the source's shorter poll (it would have read then anyway) but
-    /// never below half the first retry delay (no spin), and never shorter than the store's capped Retry-After.
+    /// The source's own poll (jittered), known before any read succeeded, so that a source refused at
+    /// start is retried at it too; <see langword="null"/> when it does not poll.
     /// </summary>
-    private TimeSpan RetryDelay(int failures, Exception exception, TimeSpan? poll)
+    private TimeSpan? SourcePoll()
     {
-        var failure = exception as SecretSourceException;
-        var retry = _settings.Retry.GetDelay(failure is { IsTransient: false } ? int.MaxValue : failures);
-        var floor = _settings.Retry.MinDelay / 2;
-        var next = poll is { } p && p < retry ? (p > floor ? p : floor) : retry;
-        if (failure?.RetryAfter is { } asked && _settings.Retry.CapRetryAfter(asked) is var honoured && honoured > next)
+        try
         {
-            next = honoured;
+            return Source.PollInterval is { } poll ? SecretRetryPolicy.JitterPoll(poll) : null;
         }
-
-        return SecretRetryPolicy.Clamp(next);
+        catch (Exception ex)
+        {
+            // A source's own property must not stop the loop: without its poll, the backoff applies.
+            Log.LoopFault(_logger, Source.Kind, Source.Name, Describe(ex));
+            return null;
+        }
     }
 
     private (int Failures, Exception? Last) GetLoadFailures()
@@ -198,10 +198,15 @@ public sealed partial class SecretsConfigurationProvider
 
         var published = _current;
         var candidate = SnapshotMapper.ToData(snapshot, Source.Options, published, out var collisions);
-        if (_previous is not null && PreviousValues.RemoveReserved(candidate) is { } reserved)
+        // Refused from every source, whatever its options: only the engine publishes under the root.
+        // Logged when the refused keys change, not at every read that still holds them.
+        var reserved = PreviousValues.RemoveReserved(candidate) is { } keys ? string.Join(", ", keys.Select(static key => $"'{key}'")) : null;
+        if (reserved is not null && !string.Equals(reserved, _refusedReserved, StringComparison.Ordinal))
         {
-            (collisions ??= []).AddRange(reserved);
+            Log.ReservedKeyRefused(_logger, Source.Kind, Source.Name, reserved, PreviousValues.Root);
         }
+
+        _refusedReserved = reserved;
 
         if (collisions is not null)
         {
@@ -268,9 +273,15 @@ public sealed partial class SecretsConfigurationProvider
     private void RecordSuccess(SecretLoadResult result, bool changed, TimeSpan elapsed)
     {
         int previousFailures;
+        List<KeyValuePair<string, DateTimeOffset>>? recoveredKeys = null;
         var firstFailure = result.Snapshot?.Failures is [var first, ..] ? first : default;
         lock (_healthLock)
         {
+            if (result.Snapshot is { } snapshot)
+            {
+                recoveredKeys = TrackFailingKeys(snapshot);
+            }
+
             previousFailures = _consecutiveFailures;
             _consecutiveFailures = 0;
             _lastException = null;
@@ -290,6 +301,8 @@ public sealed partial class SecretsConfigurationProvider
             Log.Recovered(_logger, Source.Kind, Source.Name, previousFailures);
         }
 
+        LogRecoveredKeys(recoveredKeys);
+
         SecretsTelemetry.Refreshes.Add(1, SecretsTelemetry.Tags(Source, changed ? "changed" : "unchanged"));
         SecretsTelemetry.Duration.Record(elapsed.TotalSeconds, SecretsTelemetry.Tags(Source));
     }
@@ -297,12 +310,15 @@ public sealed partial class SecretsConfigurationProvider
     private void RecordFailure(Exception exception, TimeSpan? elapsed, bool log)
     {
         var description = Describe(exception);
+        var poll = SourcePoll();
         int failures;
         lock (_healthLock)
         {
+            // Read again when the source would have been read anyway (the wait it last asked for, or its poll) if that is sooner than the backoff.
             failures = ++_consecutiveFailures;
             _lastException = exception;
-            _readDue = Deadline.After(_time, RetryDelay(failures, exception, _nextRead));
+            var next = poll is { } p && (_nextRead is null || p < _nextRead) ? p : _nextRead;
+            _readDue = Deadline.After(_time, _settings.Retry.GetDelay(failures, exception as SecretSourceException, next));
             _lastFailure = _time.GetUtcNow();
             _lastError = description;
         }

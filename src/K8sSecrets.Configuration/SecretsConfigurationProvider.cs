@@ -100,7 +100,7 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
         return await RefreshCoreAsync(SecretLoadReason.Forced, linked.Token).ConfigureAwait(false) is null;
     }
 
-    /// <summary>Gets how the source is doing: last success, last error, staleness.</summary>
+    /// <summary>Gets how the source is doing: last success, last error, staleness, keys whose last read failed, expiries.</summary>
     /// <returns>A snapshot of the source's health.</returns>
     public SecretSourceHealth GetHealth()
     {
@@ -113,6 +113,7 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
                 Math.Max(_consecutiveFailures, _backgroundFailures),
                 _lastSuccess is null ? null : _time.GetElapsedTime(_lastSuccessTimestamp),
                 _expiries,
+                FailingKeys(),
                 _time.GetUtcNow());
         }
     }

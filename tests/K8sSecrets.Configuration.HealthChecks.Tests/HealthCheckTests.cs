@@ -1,4 +1,5 @@
 using System.Text.Json;
+using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -64,6 +65,32 @@ public sealed class HealthCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_whose_last_read_failed_degrades_naming_it_and_since_when_through_ten_good_reads()
+    {
+        _second.FailKeys(("db/password", "access denied"));
+        var provider = Provider(1);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(await provider.RefreshAsync(CancellationToken.None));
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var (result, _, _) = await CheckAsync();
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Equal(
+            "stub 'second' keeps last good values of keys it cannot read: 'db:password' has failed every read since 2026-11-29 00:00:00Z: access denied",
+            result.Description);
+        var failing = Assert.Single(Assert.IsType<SecretSourceHealth>(result.Data["stub 'second'"]).FailingKeys);
+        Assert.Equal(TimeSpan.FromMinutes(10), failing.FailingFor);
+        Assert.DoesNotContain(Sentinel, JsonSerializer.Serialize(result.Data), StringComparison.Ordinal);
+
+        _second.FailKeys();
+        await provider.RefreshAsync(CancellationToken.None);
+        (result, _, _) = await CheckAsync();
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+    }
+
+    [Fact]
     public async Task One_failure_after_ten_minutes_without_a_good_read_is_stale()
     {
         _time.Advance(TimeSpan.FromMinutes(11));
@@ -88,6 +115,22 @@ public sealed class HealthCheckTests : IDisposable
         (result, _, _) = await CheckAsync();
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Contains("expired", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_CA_bundle_with_an_expired_retired_root_stays_healthy_and_is_unhealthy_only_when_no_CA_is_valid()
+    {
+        using var current = PemCertificates.Ca("CN=Current Root", Start.AddYears(-1), Start.AddYears(5));
+        using var retired = PemCertificates.Ca("CN=Retired Root", Start.AddYears(-10), Start.AddDays(-1));
+        _first.Set([("ca-bundle.crt", PemCertificates.Pem(current, retired))]);
+        await Provider(0).RefreshAsync(CancellationToken.None);
+        var (result, _, _) = await CheckAsync();
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+
+        _time.Advance(TimeSpan.FromDays(5 * 366));
+        (result, _, _) = await CheckAsync();
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Contains("publishes 'ca-bundle.crt', which expired at", result.Description, StringComparison.Ordinal);
     }
 
     [Fact]

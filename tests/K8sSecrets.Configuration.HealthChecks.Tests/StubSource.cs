@@ -6,6 +6,7 @@ internal sealed class StubSource(string name) : SecretSource("stub", name, new S
     private readonly Lock _lock = new();
     private (string Name, string Value)[] _values = [("Key", "value")];
     private (string Name, DateTimeOffset At)[] _expiries = [];
+    private (string Name, string Reason)[] _failures = [];
     private Exception? _error;
 
     public void Set((string Name, string Value)[] values, params (string Name, DateTimeOffset At)[] expiries)
@@ -14,7 +15,17 @@ internal sealed class StubSource(string name) : SecretSource("stub", name, new S
         {
             _values = values;
             _expiries = expiries;
+            _failures = [];
             _error = null;
+        }
+    }
+
+    /// <summary>The next reads succeed, but report these names as failed (each keeps its last good value).</summary>
+    public void FailKeys(params (string Name, string Reason)[] failures)
+    {
+        lock (_lock)
+        {
+            _failures = failures;
         }
     }
 
@@ -39,6 +50,11 @@ internal sealed class StubSource(string name) : SecretSource("stub", name, new S
             foreach (var (key, value) in _values)
             {
                 snapshot.Add(key, value);
+            }
+
+            foreach (var (key, reason) in _failures)
+            {
+                snapshot.AddFailure(key, reason);
             }
 
             foreach (var (key, at) in _expiries)

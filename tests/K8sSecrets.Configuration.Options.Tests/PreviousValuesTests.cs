@@ -1,4 +1,5 @@
 using K8sSecrets.Configuration.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -68,8 +69,45 @@ public sealed class PreviousValuesTests
         other.Write(("K8sSecrets__Previous__Database__Password", "forged"), ("Password", Sentinel));
         using var guarded = RotationHost.Build(other.Root, _ => { }, volume: v => { v.Section = null; v.KeepPreviousFor = TimeSpan.FromMinutes(5); });
         Assert.Null(guarded.Root["K8sSecrets:Previous:Database:Password"]);
-        Assert.Contains(guarded.Logs.Records, r => r.Id.Name == "KeyCollision");
+        Assert.Contains(guarded.Logs.Records, r => r.Id.Name == "ReservedKeyRefused");
         guarded.Logs.AssertNoSentinel(Sentinel);
+    }
+
+    [Fact]
+    public async Task A_second_source_cannot_forge_the_previous_value_of_the_first()
+    {
+        const string Forged = "FORGED-SENTINEL-4a7e";
+        using var rotated = new KubeletVolume();
+        rotated.Write(("Jwt__Key", "signing-key-1"));
+        using var forger = new KubeletVolume();
+        forger.Write(("K8sSecrets__Previous__Jwt__Key", Forged), ("Other", "x"));
+        using var logs = new LogCapture();
+        using var root = (IDisposable)new ConfigurationBuilder()
+            .AddKubernetesSecrets(s =>
+            {
+                s.LoggerFactory = logs.Factory;
+                s.FromVolume(rotated.Root, v => { v.ReloadOnChange = false; v.KeepPreviousFor = TimeSpan.FromHours(1); });
+                s.FromVolume(forger.Root, v => v.ReloadOnChange = false); // added later: would win
+            })
+            .Build();
+        var configuration = (IConfigurationRoot)root;
+        Assert.Null(configuration["K8sSecrets:Previous:Jwt:Key"]); // nothing rotated yet, and nothing forged
+        Assert.Equal("x", configuration["Other"]);
+
+        Assert.True(await configuration.Providers.OfType<SecretsConfigurationProvider>().Last().RefreshAsync(CancellationToken.None));
+        rotated.Write(("Jwt__Key", "signing-key-2"));
+        Assert.True(await configuration.Providers.OfType<SecretsConfigurationProvider>().First().RefreshAsync(CancellationToken.None));
+        Assert.Equal("signing-key-2", configuration["Jwt:Key"]);
+        Assert.Equal("signing-key-1", configuration["K8sSecrets:Previous:Jwt:Key"]);
+        Assert.DoesNotContain(configuration.Providers, p => p.TryGet("K8sSecrets:Previous:Jwt:Key", out var value) && value == Forged);
+
+        var refused = Assert.Single(logs.Records, r => r.Id.Name == "ReservedKeyRefused"); // once, not at every read
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, refused.Level);
+        Assert.Contains(forger.Root, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("'K8sSecrets:Previous:Jwt:Key'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("reserved", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ordinal", refused.Message, StringComparison.Ordinal);
+        logs.AssertNoSentinel(Forged);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal sealed class VaultHttpApi : IVaultApi
             MaxResponseContentBufferSize = SecretStoreHttp.DefaultMaxBodyBytes,
         };
         _time = time;
-        _store = "Vault at " + VaultAddress.Describe(address);
+        _store = "Vault at " + SecretStoreHttp.DescribeEndpoint(address);
         _namespace = string.IsNullOrWhiteSpace(vaultNamespace) ? null : vaultNamespace;
     }
 

@@ -27,8 +27,9 @@ public sealed class VolumeSecretOptions : SecretSourceOptions
     /// <summary>
     /// Gets or sets how long a plain folder (one not written by the kubelet) must stay quiet after
     /// a change before it is read, so that a half-written file is not published. A kubelet
-    /// volume's swap is atomic and is read at once. A read of a plain folder during which the folder
-    /// changed is discarded and repeated after this quiet time.
+    /// volume's swap is atomic and is read at once. A read of a plain folder is published only when
+    /// no change was seen from this long before its start until its end; otherwise it is discarded
+    /// and repeated after this quiet time.
     /// </summary>
     /// <value>The default is 250 milliseconds.</value>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(250);
@@ -57,6 +58,9 @@ public sealed class VolumeSecretOptions : SecretSourceOptions
 
     /// <summary>The most entries (files and folders) one read lists; a test seam, so a test need not create ten thousand files.</summary>
     internal int MaxEntries { get; set; } = VolumeReader.MaxEntries;
+
+    /// <summary>Runs as a read of the volume starts, after the engine's quiet wait; a test seam for a write that lands just before the read.</summary>
+    internal Action? BeforeRead { get; set; }
 
     /// <summary>Runs before each file of the volume is opened; a test seam for writers that race a read.</summary>
     internal Action<string>? BeforeFileRead { get; set; }

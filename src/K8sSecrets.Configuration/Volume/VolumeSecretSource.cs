@@ -22,11 +22,12 @@ internal sealed class VolumeSecretSource : SecretSource
     }
 
     /// <summary>Gets the poll interval while the folder is not watched (notifications off, unavailable, or not started yet), else <see langword="null"/>.</summary>
-    public TimeSpan? PollInterval => _watcher is { IsWatching: false } ? _options.PollInterval : null;
+    public override TimeSpan? PollInterval => _watcher is { IsWatching: false } ? _options.PollInterval : null;
 
     public override ValueTask<SecretLoadResult> LoadAsync(SecretLoadContext context, CancellationToken cancellationToken)
     {
         _watcher?.EnsureWatching(recursive: !_isKubelet);
+        _options.BeforeRead?.Invoke();
         var mark = _watcher?.BeginRead(plain: !_isKubelet);
         VolumeRead read;
         try
@@ -48,8 +49,8 @@ internal sealed class VolumeSecretSource : SecretSource
         _isKubelet = read.Generation is not null;
         _cleanGeneration = read.Snapshot is { Failures.Count: > 0 } ? null : read.Generation;
 
-        // A plain folder that changed while it was read may hold a half-written file: keep the
-        // published values (unchanged); the watcher has asked for another read after Debounce.
+        // A plain folder that changed just before or while it was read may hold a half-written file:
+        // keep the published values (unchanged); the watcher has asked for another read after Debounce.
         var snapshot = mark is { } started && _watcher!.DiscardRead(started, read) ? null : read.Snapshot;
         if (snapshot is not null)
         {

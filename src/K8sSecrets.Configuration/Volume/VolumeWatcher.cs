@@ -8,7 +8,8 @@ namespace K8sSecrets.Configuration;
 /// turns false and the source polls; every later read tries to watch again. A watcher follows one
 /// folder, not a path: every <see cref="VolumeSecretOptions.PollInterval"/> and at every read the
 /// path's <see cref="RootIdentity"/> is compared with the watched one, and a replaced folder is
-/// watched anew and read. It also tells the source when a plain folder changed during a read.
+/// watched anew and read. It also tells the source when a plain folder was not quiet around a read:
+/// a change event from <see cref="VolumeSecretOptions.Debounce"/> before the read's start until its end.
 /// </summary>
 internal sealed partial class VolumeWatcher : IDisposable
 {
@@ -19,10 +20,12 @@ internal sealed partial class VolumeWatcher : IDisposable
     private readonly VolumeSecretOptions _options;
     private readonly Action _changed;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly ITimer? _rootCheck;
     private FileSystemWatcher? _watcher;
     private RootIdentity? _watched;
     private long _changes;
+    private long _lastChangeAt;
     private int _discardedReads;
     private bool _fallbackLogged;
     private bool _disposed;
@@ -33,6 +36,7 @@ internal sealed partial class VolumeWatcher : IDisposable
         _options = options;
         _changed = changed;
         _logger = logger;
+        _time = time;
         if (options.UseFileWatcher)
         {
             _rootCheck = time.CreateTimer(static state => ((VolumeWatcher)state!).CheckRoot(), this, options.PollInterval, options.PollInterval);
@@ -104,14 +108,20 @@ internal sealed partial class VolumeWatcher : IDisposable
         }
     }
 
-    /// <summary>Marks the start of a read: the events seen so far and, for a plain folder, its fingerprint.</summary>
-    public ReadMark BeginRead(bool plain) => new(Interlocked.Read(ref _changes), plain ? VolumeReader.Fingerprint(_root, _options) : 0);
+    /// <summary>Marks the start of a read: when it started, the events seen so far and, for a plain folder, its fingerprint.</summary>
+    public ReadMark BeginRead(bool plain)
+    {
+        var started = _time.GetTimestamp(); // before the count: an event in between counts as one just before the start
+        return new(started, Interlocked.Read(ref _changes), plain ? VolumeReader.Fingerprint(_root, _options) : 0);
+    }
 
     /// <summary>
-    /// Whether a read of a plain folder must be discarded because the folder changed while it ran
-    /// (a write that began during the read may be half done). The engine is asked to read again,
-    /// after the quiet time. After <see cref="MaxDiscardedReads"/> discards in a row the read is kept,
-    /// so a folder that never stays quiet still publishes.
+    /// Whether a read of a plain folder must be discarded because the folder was not quiet around
+    /// it: a change event arrived less than <see cref="VolumeSecretOptions.Debounce"/> before the read
+    /// started (a write that began then may be half done, and the engine's quiet wait can end just
+    /// before that event) or while it ran, or the folder's fingerprint moved during it. The engine is
+    /// asked to read again after the quiet time. After <see cref="MaxDiscardedReads"/> discards in a
+    /// row the read is kept, so a folder that never stays quiet still publishes.
     /// </summary>
     public bool DiscardRead(ReadMark mark, VolumeRead read)
     {
@@ -120,7 +130,9 @@ internal sealed partial class VolumeWatcher : IDisposable
             return false;
         }
 
-        var changed = Interlocked.Read(ref _changes) != mark.Changes || VolumeReader.Fingerprint(_root, _options) != mark.Fingerprint;
+        var changed = Interlocked.Read(ref _changes) != mark.Changes
+            || (mark.Changes > 0 && _time.GetElapsedTime(Volatile.Read(ref _lastChangeAt), mark.Started) < _options.Debounce)
+            || VolumeReader.Fingerprint(_root, _options) != mark.Fingerprint;
         if (!changed || Interlocked.Increment(ref _discardedReads) > MaxDiscardedReads)
         {
             if (changed)
@@ -179,13 +191,13 @@ internal sealed partial class VolumeWatcher : IDisposable
 
     private void OnChanged(object sender, FileSystemEventArgs e)
     {
-        Interlocked.Increment(ref _changes);
+        CountChange();
         _changed();
     }
 
     private void OnError(object sender, ErrorEventArgs e)
     {
-        Interlocked.Increment(ref _changes);
+        CountChange();
         lock (_lock)
         {
             if (ReferenceEquals(sender, _watcher))
@@ -198,6 +210,13 @@ internal sealed partial class VolumeWatcher : IDisposable
         _changed();
     }
 
+    /// <summary>Records an event: its time first, so a read that counts it also sees when it came.</summary>
+    private void CountChange()
+    {
+        Volatile.Write(ref _lastChangeAt, _time.GetTimestamp());
+        Interlocked.Increment(ref _changes);
+    }
+
     private void Drop()
     {
         _watcher?.Dispose();
@@ -205,8 +224,8 @@ internal sealed partial class VolumeWatcher : IDisposable
         _watched = null;
     }
 
-    /// <summary>What a read started from: the watcher's event count and the plain folder's fingerprint.</summary>
-    internal readonly record struct ReadMark(long Changes, int Fingerprint);
+    /// <summary>What a read started from: its start (a timestamp), the watcher's event count and the plain folder's fingerprint.</summary>
+    internal readonly record struct ReadMark(long Started, long Changes, int Fingerprint);
 
     private static partial class Log
     {

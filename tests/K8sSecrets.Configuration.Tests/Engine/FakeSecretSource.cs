@@ -19,6 +19,9 @@ internal sealed class FakeSecretSource(FakeSecretSource.Settings? options = null
 
     public List<SecretLoadContext> Contexts { get; } = [];
 
+    /// <summary>Gets or sets a value indicating whether a read that need not read all answers Unchanged.</summary>
+    public bool AnswerUnchanged { get; set; }
+
     public void Set(params (string Name, string? Value)[] values)
     {
         lock (_lock)
@@ -60,6 +63,11 @@ internal sealed class FakeSecretSource(FakeSecretSource.Settings? options = null
             if (_error is not null)
             {
                 throw _error;
+            }
+
+            if (AnswerUnchanged && !context.ReadAll)
+            {
+                return ValueTask.FromResult(SecretLoadResult.Unchanged());
             }
 
             var snapshot = NewSnapshot();

@@ -217,4 +217,26 @@ public sealed class SourceKitTests
         Assert.Equal(TimeSpan.FromMinutes(5), retry.GetDelay(1, new SecretSourceException("429") { RetryAfter = TimeSpan.FromDays(90) }));
         Assert.Equal(TimeSpan.Zero, retry.CapRetryAfter(TimeSpan.FromSeconds(-5)));
     }
+
+    [Fact]
+    public void A_polling_source_is_retried_at_its_poll_when_sooner_but_never_below_half_the_first_delay_nor_before_Retry_After()
+    {
+        var retry = ContextProbe.Capture(s =>
+        {
+            s.MinRetryDelay = TimeSpan.FromSeconds(1);
+            s.MaxRetryDelay = TimeSpan.FromMinutes(2);
+            s.MaxRetryAfter = TimeSpan.FromMinutes(5);
+        }).Retry;
+        var refused = new SecretSourceException("403") { IsTransient = false };
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal(TimeSpan.FromSeconds(10), retry.GetDelay(1, refused, TimeSpan.FromSeconds(10)));
+            Assert.Equal(TimeSpan.FromSeconds(0.5), retry.GetDelay(1, refused, TimeSpan.FromMilliseconds(1)));
+            Assert.InRange(retry.GetDelay(1, refused, TimeSpan.FromMinutes(30)), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2));
+            Assert.InRange(retry.GetDelay(1, refused, null), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2));
+            Assert.InRange(retry.GetDelay(1, null, TimeSpan.FromMinutes(30)), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(90), retry.GetDelay(1, new SecretSourceException("429") { RetryAfter = TimeSpan.FromSeconds(90) }, TimeSpan.FromSeconds(1)));
+    }
 }

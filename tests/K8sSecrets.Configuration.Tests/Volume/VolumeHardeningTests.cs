@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using K8sSecrets.Configuration.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -253,6 +254,54 @@ public sealed class VolumeHardeningTests
     }
 
     [Fact]
+    public async Task A_plain_folder_write_whose_event_lands_just_before_a_read_starts_is_published_only_once_complete()
+    {
+        using var folder = new TempFolder();
+        using var elsewhere = new TempFolder(); // the watcher watches this empty folder: the only events are the ones the test raises
+        var old = new string('o', 8192);
+        var rotated = Encoding.ASCII.GetBytes(new string('n', 8192));
+        var file = folder.Write("token", old);
+        var time = new FakeTimeProvider();
+        InjectingWatcher? watcher = null;
+        FileStream? writer = null;
+        using var harness = new VolumeHarness(
+            folder.Root,
+            v =>
+            {
+                v.WatcherFactory = _ => watcher = new InjectingWatcher(elsewhere.Root);
+                v.BeforeRead = () =>
+                {
+                    if (Volatile.Read(ref watcher) is { } events && Volatile.Read(ref writer) is null)
+                    {
+                        // The engine's quiet wait after Build() has just ended: the writer truncates the file and
+                        // writes its first half, and the event of that write arrives before the read starts.
+                        var stream = new FileStream(file, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite);
+                        stream.Write(rotated, 0, 4096);
+                        stream.Flush();
+                        events.Raise("token");
+                        Volatile.Write(ref writer, stream);
+                    }
+                };
+            },
+            s => s.TimeProvider = time);
+        using var refreshes = new MetricCollector<long>(null, SecretsTelemetry.MeterName, "k8ssecrets.refreshes");
+        var seen = new ConcurrentQueue<int>();
+        using var registration = ChangeToken.OnChange(harness.Root.GetReloadToken, () => seen.Enqueue(harness.Root["token"]?.Length ?? -1));
+        Assert.Equal(old, harness.Root["token"]);
+
+        var reads = RefreshCount(refreshes, folder.Root);
+        await Eventually.HoldsAsync(() => Volatile.Read(ref writer) is not null || !Step(time), "the start-up check read begins and the writer with it");
+        await Eventually.HoldsAsync(() => RefreshCount(refreshes, folder.Root) > reads, "the read that began just after the event has ended");
+        writer!.Write(rotated, 4096, 4096);
+        await writer.DisposeAsync();
+        watcher!.Raise("token");
+
+        await Eventually.HoldsAsync(() => Step(time) && harness.Root["token"]?.Length == 8192 && harness.Root["token"]![0] == 'n', "the finished file is published");
+        Assert.Equal([8192], seen);
+        Assert.True(harness.Provider.GetHealth().IsHealthy);
+    }
+
+    [Fact]
     public void Hidden_files_of_a_plain_folder_are_skipped_except_the_names_a_Secret_uses()
     {
         using var folder = new TempFolder();
@@ -285,6 +334,13 @@ public sealed class VolumeHardeningTests
     private static int RefreshCount(MetricCollector<long> refreshes, string root)
         => refreshes.GetMeasurementSnapshot().Count(m => Equals(m.Tags["source.name"], root));
 
+    /// <summary>Moves the clock by a fifth of the default Debounce, so a step that slips in after an event cannot make the folder look quiet.</summary>
+    private static bool Step(FakeTimeProvider time)
+    {
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        return true;
+    }
+
     private static bool Advance(FakeTimeProvider time)
     {
         time.Advance(TimeSpan.FromMilliseconds(500));
@@ -310,5 +366,11 @@ public sealed class VolumeHardeningTests
             SpecialFiles.ReleaseFifoReaders(pipe);
             throw new Xunit.Sdk.XunitException($"Build() was still blocked on the named pipe '{pipe}' after {BuildLimit}.");
         }
+    }
+
+    /// <summary>A watcher whose change events the test raises itself, at the moment it chooses.</summary>
+    private sealed class InjectingWatcher(string path) : FileSystemWatcher(path)
+    {
+        public void Raise(string name) => OnChanged(new FileSystemEventArgs(WatcherChangeTypes.Changed, Path, name));
     }
 }
