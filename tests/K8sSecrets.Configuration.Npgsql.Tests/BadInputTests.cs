@@ -58,6 +58,23 @@ public sealed class BadInputTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task A_password_with_connection_string_syntax_in_it_is_a_password_not_settings()
+    {
+        const string Tricky = "p;Host=192.0.2.1;Username=postgres;x='\"=;";
+        var user = fixture.NewUserName("tricky");
+        await fixture.Server.CreateUserAsync(user, "plain-Secret-1");
+        await using var world = new DatabaseWorld(DatabaseWorld.Section(fixture.Server, user, "plain-Secret-1"));
+
+        await fixture.Server.SetPasswordAsync(user, Tricky);
+        world.Set(("Database:Password", Tricky));
+        await world.WaitAsync(h => h.LastRotation is not null, "the rotated password is taken");
+
+        Assert.Equal((user, 1), (await world.ScalarAsync("SELECT current_user"), world.DataSource.Health.Pool));
+        Assert.DoesNotContain("192.0.2.1", world.DataSource.ConnectionString, StringComparison.Ordinal);
+        world.Logs.AssertNoSentinel(Tricky);
+    }
+
+    [Fact]
     public async Task Two_data_sources_follow_their_own_paths_and_the_first_is_the_default()
     {
         var (a, b) = (fixture.NewUserName("two"), fixture.NewUserName("two"));
