@@ -72,6 +72,13 @@ public sealed class FakeVault : IAsyncDisposable
 
     public string? LastClientCertificateSubject { get; private set; }
 
+    /// <summary>
+    /// Gets or sets the database behind <c>database/creds/&lt;role&gt;</c>. When set, each read creates a
+    /// real role there (a new user and a random password per lease) and revoking the lease (or its
+    /// expiry, through <see cref="RevokeExpiredLeases"/>) drops it, as Vault's database engine does.
+    /// </summary>
+    public IVaultDatabase? Database { get; set; }
+
     public static async Task<FakeVault> StartAsync(TimeProvider clock, X509Certificate2? serverCertificate = null, X509Certificate2Collection? servedChain = null)
     {
         var vault = new FakeVault(clock);
@@ -178,6 +185,31 @@ public sealed class FakeVault : IAsyncDisposable
         lock (_lock)
         {
             return [.. _leases.Select(l => (l.Key, l.Value.ExpiresAt, l.Value.Revoked))];
+        }
+    }
+
+    /// <summary>The database credentials issued so far (with <see cref="Database"/> set), for sentinel checks.</summary>
+    public IReadOnlyList<(string Username, string Password)> DatabaseCredentials()
+    {
+        lock (_lock)
+        {
+            return [.. _leases.Values.Where(l => l.Username is not null).Select(l => (l.Username!, l.Password!))];
+        }
+    }
+
+    /// <summary>Revokes every lease past its expiry on the fake's clock, as Vault's expiration manager does; returns how many.</summary>
+    public int RevokeExpiredLeases()
+    {
+        lock (_lock)
+        {
+            var now = _clock.GetUtcNow();
+            var expired = _leases.Values.Where(l => !l.Revoked && l.ExpiresAt <= now).ToArray();
+            foreach (var lease in expired)
+            {
+                Revoke(lease);
+            }
+
+            return expired.Length;
         }
     }
 
@@ -304,7 +336,7 @@ public sealed class FakeVault : IAsyncDisposable
                 var id = JsonNode.Parse(body)!["lease_id"]!.GetValue<string>();
                 if (_leases.TryGetValue(id, out var lease))
                 {
-                    lease.Revoked = true;
+                    Revoke(lease);
                 }
 
                 return (204, string.Empty);
@@ -576,18 +608,42 @@ public sealed class FakeVault : IAsyncDisposable
         }));
     }
 
+    private void Revoke(Lease lease)
+    {
+        if (!lease.Revoked && lease.Username is not null)
+        {
+            Database?.DropRole(lease.Username);
+        }
+
+        lease.Revoked = true;
+    }
+
     private (int, string) IssueCredentials(string path, string token, DateTimeOffset now)
     {
         var serial = Interlocked.Increment(ref _serial);
         var id = $"{path}/lease-{serial}";
-        _leases[id] = new Lease(token, now + LeaseMaxTtl) { ExpiresAt = now + LeaseTtl, Ttl = LeaseTtl };
+        var (username, password) = ($"v-root-readonly-{serial}", $"pw-{serial}");
+        if (Database is { } database)
+        {
+            // Vault's database engine: a new role per lease, named after the role, with a random password.
+            (username, password) = ($"v-k8s-{path["database/creds/".Length..]}-{serial}", "A1a-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
+            database.CreateRole(username, password, LeaseMaxTtl);
+        }
+
+        _leases[id] = new Lease(token, now + LeaseMaxTtl)
+        {
+            ExpiresAt = now + LeaseTtl,
+            Ttl = LeaseTtl,
+            Username = Database is null ? null : username,
+            Password = Database is null ? null : password,
+        };
         return (200, new JsonObject
         {
             ["request_id"] = "303d63bd-e2f3-cfcd-75c1-1c18af2d26a8",
             ["lease_id"] = id,
             ["renewable"] = LeasesRenewable,
             ["lease_duration"] = (long)LeaseTtl.TotalSeconds,
-            ["data"] = new JsonObject { ["username"] = $"v-root-readonly-{serial}", ["password"] = $"pw-{serial}" },
+            ["data"] = new JsonObject { ["username"] = username, ["password"] = password },
             ["wrap_info"] = null,
             ["warnings"] = null,
             ["auth"] = null,
@@ -668,5 +724,9 @@ public sealed class FakeVault : IAsyncDisposable
         public TimeSpan Ttl { get; set; }
 
         public bool Revoked { get; set; }
+
+        public string? Username { get; init; }
+
+        public string? Password { get; init; }
     }
 }
