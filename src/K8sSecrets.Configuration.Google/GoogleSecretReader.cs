@@ -222,6 +222,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
             : $"Google Secret Manager answered {(int)error.Status} {error.RpcStatus} for {error.Resource}; the last good values stay and the read is retried with backoff.")
     {
         IsTransient = true,
+        IsThrottled = error.Status == HttpStatusCode.TooManyRequests,
         RetryAfter = error.RetryAfter,
     };
 
@@ -238,7 +239,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
                 SecretManagerApiException api => ServiceWide(api),
                 var other => (SecretSourceException)other!,
             };
-            throw retryAfter is null || error.RetryAfter == retryAfter ? error : new SecretSourceException(error.Message) { IsTransient = true, RetryAfter = retryAfter };
+            throw retryAfter is null || error.RetryAfter == retryAfter ? error : new SecretSourceException(error.Message) { IsTransient = true, IsThrottled = error.IsThrottled, RetryAfter = retryAfter };
         }
 
         if (strict && outcomes.FirstOrDefault(static o => o.Failure is not null) is { Failure: { } failure } failed)
