@@ -468,6 +468,7 @@ internal sealed partial class AwsSecretsReader : IDisposable
             return new SecretSourceException($"Secrets Manager throttled {action} for {what}; the last good values stay and the read is retried with backoff.", error)
             {
                 IsTransient = true,
+                IsThrottled = true,
                 RetryAfter = error.RetryAfter,
             };
         }

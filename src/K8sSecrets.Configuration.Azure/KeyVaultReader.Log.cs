@@ -11,8 +11,5 @@ internal sealed partial class KeyVaultReader
 
         [LoggerMessage(441, LogLevel.Information, "Azure Key Vault {Vault}: secret '{Secret}' is gone, disabled or expired; its keys are removed.", EventName = "AzureKeyVaultSecretDropped")]
         public static partial void SecretDropped(ILogger logger, string vault, string secret);
-
-        [LoggerMessage(442, LogLevel.Warning, "Azure Key Vault {Vault} is throttling the first load; waiting {Seconds} s as it asked.", EventName = "AzureKeyVaultStartupThrottled")]
-        public static partial void StartupThrottled(ILogger logger, string vault, double seconds);
     }
 }

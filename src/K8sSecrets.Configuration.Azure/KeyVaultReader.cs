@@ -15,11 +15,6 @@ namespace K8sSecrets.Configuration.Azure;
 /// </summary>
 internal sealed partial class KeyVaultReader
 {
-    private const int MaxStartupAttempts = 5;
-
-    /// <summary>The longest a throttled first load holds up <c>Build()</c> before it fails (or, optional, starts empty).</summary>
-    private static readonly TimeSpan StartupThrottleBudget = TimeSpan.FromSeconds(30);
-
     private readonly SecretClient _client;
     private readonly AzureKeyVaultOptions _options;
     private readonly TimeProvider _time;
@@ -47,32 +42,13 @@ internal sealed partial class KeyVaultReader
     public DateTimeOffset? EarliestExpiry { get; private set; }
 
     /// <summary>
-    /// Reads the vault. At start-up a throttled vault is waited out (its <c>Retry-After</c>, capped by the
-    /// retry policy, within 30 s in all) instead of failing the build.
+    /// Reads the vault. A throttled vault fails the read with its <c>Retry-After</c>; at start-up the engine
+    /// waits it out within <see cref="KubernetesSecretsBuilder.StartupTimeout"/> instead of failing the build.
     /// </summary>
     /// <param name="readAll">Return a full snapshot even if nothing changed.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The snapshot, or <see langword="null"/> when nothing changed.</returns>
     public async Task<SecretSnapshot?> ReadAsync(bool readAll, CancellationToken cancellationToken)
-    {
-        var waited = TimeSpan.Zero;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ReadOnceAsync(readAll, cancellationToken).ConfigureAwait(false);
-            }
-            catch (SecretSourceException e) when (!_loaded && e.RetryAfter is { } asked && _retry.CapRetryAfter(asked) is var wait
-                && waited + wait <= StartupThrottleBudget && attempt < MaxStartupAttempts)
-            {
-                Log.StartupThrottled(_logger, Vault, wait.TotalSeconds);
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-                waited += wait;
-            }
-        }
-    }
-
-    private async Task<SecretSnapshot?> ReadOnceAsync(bool readAll, CancellationToken cancellationToken)
     {
         var strict = !_loaded && !_options.Optional;
         var listed = await ListAsync(cancellationToken).ConfigureAwait(false);
@@ -325,6 +301,7 @@ internal sealed partial class KeyVaultReader
                 : $"; the next read waits the {Seconds(asked)} s it asked for";
         return new SecretSourceException($"Azure Key Vault {Vault} is throttling requests ({KeyVaultErrors.Describe(error)}){after}. The last good values stay.")
         {
+            IsThrottled = true,
             RetryAfter = wait,
         };
     }

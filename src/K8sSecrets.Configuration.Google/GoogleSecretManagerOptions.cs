@@ -4,13 +4,16 @@ namespace K8sSecrets.Configuration.Google;
 
 /// <summary>
 /// Settings of a Google Secret Manager source: the project, the credential, the secrets to read
-/// and how often to look for new versions. Each poll reads every secret's version metadata and
-/// fetches a payload only when the version changed; every payload's CRC32C is checked.
+/// and how often to look for new versions. Each poll accesses every secret's requested version (the
+/// access quota) and publishes only what changed by version name and CRC32C, which is checked on every
+/// payload; label selections are listed (the metadata "read" quota) at <see cref="LabelListInterval"/>.
 /// </summary>
 public sealed class GoogleSecretManagerOptions : SecretSourceOptions
 {
     /// <summary>The global endpoint of the Secret Manager REST API.</summary>
     public static readonly Uri DefaultEndpoint = new("https://secretmanager.googleapis.com/");
+
+    private static readonly TimeSpan DefaultLabelListInterval = TimeSpan.FromMinutes(5);
 
     private readonly List<GoogleSecret> _secrets = [];
     private readonly List<GoogleLabelSelector> _labels = [];
@@ -60,12 +63,24 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
     public string? Location { get; set; }
 
     /// <summary>
-    /// Gets or sets how often the secrets' versions are checked. A check reads version metadata
-    /// (Secret Manager's "read" quota, 600 a minute per project, shared by every pod); a payload is
-    /// fetched only when its version changed. Each wait is shortened by up to 10% at random.
+    /// Gets or sets how often the secrets' versions are checked. A check accesses each secret's requested
+    /// version (Secret Manager's access quota, 90,000 a minute per project, shared by every pod) and compares
+    /// the version it names and the payload's CRC32C with what is published; no metadata is read (the "read"
+    /// quota, 600 a minute per project). Each wait is shortened by up to 10% at random.
     /// </summary>
     /// <value>The default is 5 minutes; at most one day (<see cref="SecretRetryPolicy.LongestWait"/>).</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Gets or sets how often the secrets of <see cref="SecretsWithLabel(string, string)"/> are listed to find
+    /// secrets that gained or lost the label. A list is a metadata read (the "read" quota, 600 a minute per
+    /// project, shared by every pod): one per label per pod per interval. A list runs with the first poll at
+    /// least 90% of this interval after the last list, so it is rounded up to whole polls; between lists, the
+    /// known secrets are still checked for new versions at every <see cref="PollInterval"/>.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: the larger of <see cref="PollInterval"/> and 5 minutes.
+    /// At most one day.</value>
+    public TimeSpan? LabelListInterval { get; set; }
 
     /// <summary>Gets or sets how many requests to Secret Manager may be in flight at once.</summary>
     /// <value>The default is 10.</value>
@@ -93,6 +108,9 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
         : Endpoint;
 
     internal IReadOnlyList<GoogleLabelSelector> Labels => _labels;
+
+    /// <summary>Gets the interval of label lists: <see cref="LabelListInterval"/>, else the larger of <see cref="PollInterval"/> and 5 minutes.</summary>
+    internal TimeSpan EffectiveLabelListInterval => LabelListInterval ?? (PollInterval > DefaultLabelListInterval ? PollInterval : DefaultLabelListInterval);
 
     /// <summary>
     /// Reads a secret. Without <paramref name="key"/> or <paramref name="section"/> its value is
@@ -171,6 +189,10 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
 
         CheckWait(PollInterval, nameof(PollInterval));
         CheckWait(RequestTimeout, nameof(RequestTimeout));
+        if (LabelListInterval is { } listInterval)
+        {
+            CheckWait(listInterval, nameof(LabelListInterval));
+        }
 
         if (MaxConcurrentRequests is < 1 or > 100)
         {

@@ -9,9 +9,6 @@ internal sealed partial class GoogleSecretReader
         [LoggerMessage(440, LogLevel.Debug, "Google secret '{Secret}' version '{Requested}' is version {Version}.", EventName = "GoogleVersionResolved")]
         public static partial void VersionResolved(ILogger logger, string secret, string requested, string version);
 
-        [LoggerMessage(441, LogLevel.Information, "Version metadata of Google secret '{Secret}' is not readable (403); changes are found by reading the payload at each poll. Grant {Role} to poll with metadata only.", EventName = "GoogleMetadataDenied")]
-        public static partial void MetadataDenied(ILogger logger, string secret, string role);
-
         [LoggerMessage(442, LogLevel.Debug, "The expiry of Google secret '{Secret}' is not known (status {Status} reading the secret's metadata).", EventName = "GoogleExpiryUnknown")]
         public static partial void ExpiryUnknown(ILogger logger, string secret, int status);
 

@@ -7,10 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace K8sSecrets.Configuration.Google;
 
 /// <summary>
-/// The store logic behind <see cref="GoogleSecretManagerSource"/>: lists label selections, reads
-/// every secret's version metadata (in parallel, bounded by the API client), accesses only the
-/// versions that changed, checks each payload's CRC32C, and builds the snapshot. One secret that
-/// fails keeps its last good value (and, when retrying may help, is retried before the next poll
+/// The store logic behind <see cref="GoogleSecretManagerSource"/>: lists label selections (at their own
+/// interval), accesses every secret's requested version (in parallel, bounded by the API client), checks
+/// each payload's CRC32C, keeps only what changed by version name and checksum, and builds the snapshot.
+/// One secret that fails keeps its last good value (and, when retrying may help, is retried before the next poll
 /// with the builder's retry policy); a quota or outage error fails the whole read with Retry-After.
 /// Schedules run on monotonic time.
 /// </summary>
@@ -40,6 +40,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
     private bool _loaded;
     private bool _dirty;
     private long _nextPollAt;
+    private long _nextListAt;
 
     public GoogleSecretReader(
         GoogleSecretManagerOptions options,
@@ -138,10 +139,11 @@ internal sealed partial class GoogleSecretReader : IDisposable
     {
         var now = _time.GetTimestamp();
         var poll = readAll || !_loaded || now >= _nextPollAt;
+        var list = poll && _labelled.Count > 0 && (readAll || !_loaded || now >= _nextListAt);
         _connection ??= await _connect(cancellationToken).ConfigureAwait(false);
         var strict = !_loaded && !_options.Optional;
 
-        if (poll)
+        if (list)
         {
             foreach (var (selector, states) in _labelled)
             {
@@ -152,7 +154,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
         var due = AllStates().Where(s => poll || s.RetryAt <= now).ToList();
         var outcomes = await Task.WhenAll(due.Select(s => RefreshAsync(_connection, s, cancellationToken))).ConfigureAwait(false);
         ThrowIfFailed(outcomes, strict);
-        Schedule(due, outcomes, poll);
+        Schedule(due, outcomes, poll, list);
 
         var earliest = AllStates().Where(static s => s.ExpireTime is not null).Select(static s => s.ExpireTime).Min();
         if (earliest != EarliestExpiry)
@@ -176,15 +178,23 @@ internal sealed partial class GoogleSecretReader : IDisposable
     private IEnumerable<GoogleSecretState> AllStates() => _named.Concat(_labelled.Values.SelectMany(static d => d.Values));
 
     /// <summary>
-    /// Sets the next poll (when this read was one) and each read secret's retry: a failure that
-    /// retrying may fix is read again after the retry policy's backoff, never later than a poll.
+    /// Sets the next poll (when this read was one), the earliest next label list (when this read listed) and each
+    /// read secret's retry: a failure that retrying may fix is read again after the retry policy's backoff,
+    /// never later than a poll.
     /// </summary>
-    private void Schedule(List<GoogleSecretState> read, Outcome[] outcomes, bool poll)
+    private void Schedule(List<GoogleSecretState> read, Outcome[] outcomes, bool poll, bool list)
     {
         var now = _time.GetTimestamp();
         if (poll)
         {
             _nextPollAt = After(now, SecretRetryPolicy.JitterPoll(_options.PollInterval));
+        }
+
+        if (list)
+        {
+            // Lists ride on polls: the first poll at least 90% of the interval after this one (the poll's own
+            // jitter spreads them), so a list never costs a wake-up or a second access of every secret.
+            _nextListAt = After(now, _options.EffectiveLabelListInterval * 0.9);
         }
 
         for (var i = 0; i < read.Count; i++)
@@ -212,6 +222,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
             : $"Google Secret Manager answered {(int)error.Status} {error.RpcStatus} for {error.Resource}; the last good values stay and the read is retried with backoff.")
     {
         IsTransient = true,
+        IsThrottled = error.Status == HttpStatusCode.TooManyRequests,
         RetryAfter = error.RetryAfter,
     };
 
@@ -228,7 +239,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
                 SecretManagerApiException api => ServiceWide(api),
                 var other => (SecretSourceException)other!,
             };
-            throw retryAfter is null || error.RetryAfter == retryAfter ? error : new SecretSourceException(error.Message) { IsTransient = true, RetryAfter = retryAfter };
+            throw retryAfter is null || error.RetryAfter == retryAfter ? error : new SecretSourceException(error.Message) { IsTransient = true, IsThrottled = error.IsThrottled, RetryAfter = retryAfter };
         }
 
         if (strict && outcomes.FirstOrDefault(static o => o.Failure is not null) is { Failure: { } failure } failed)
@@ -317,42 +328,32 @@ internal sealed partial class GoogleSecretReader : IDisposable
         { IsTransient = false };
     }
 
+    /// <summary>
+    /// Reads one secret by accessing its requested version (<c>latest</c>, a number or an alias): the answer
+    /// names the concrete version and carries the payload's CRC32C, so a poll with nothing changed costs one
+    /// access call (Secret Manager's access quota, 90,000 a minute per project) and no metadata read (600 a
+    /// minute). A named secret's own metadata (its <c>expireTime</c>) is read at its first read and again only
+    /// when the version or the checksum changed.
+    /// </summary>
     private async Task<Outcome> RefreshAsync(GoogleConnection connection, GoogleSecretState state, CancellationToken cancellationToken)
     {
         try
         {
-            string version;
-            if (state.MetadataDenied || (state.ResolvedVersion is null && state.Failure is null))
+            if (state.ResolvedVersion is null)
             {
-                // Never read yet: access straight away (its answer names the concrete version), so a
-                // cold load costs one round trip per secret; later polls look at metadata first.
-                version = state.RequestedVersion;
-            }
-            else
-            {
-                var metadata = await ReadMetadataAsync(connection, state, cancellationToken).ConfigureAwait(false);
-                if (metadata is null)
-                {
-                    version = state.RequestedVersion;
-                }
-                else
-                {
-                    version = ConcreteVersion($"{connection.Parent}/secrets/{state.SecretId}/versions/{state.RequestedVersion}", metadata.Name);
-                    if (!string.Equals(metadata.State, "ENABLED", StringComparison.Ordinal))
-                    {
-                        var what = metadata.State is "DISABLED" or "DESTROYED" ? metadata.State : "not ENABLED";
-                        return Fail(state, $"Version {version} of Google secret '{state.SecretId}' ({Asked(state)}) is {what}; the last good value stays. Enable a version or point '{state.RequestedVersion}' at an enabled one.", transient: false);
-                    }
-
-                    if (state.HasValue && state.Failure is null && string.Equals(version, state.ResolvedVersion, StringComparison.Ordinal))
-                    {
-                        return default;
-                    }
-                }
+                var first = await AccessWithExpiryAsync(connection, state, state.RequestedVersion, cancellationToken).ConfigureAwait(false);
+                return Accept(connection, state, state.RequestedVersion, first);
             }
 
-            var access = await AccessWithExpiryAsync(connection, state, version, cancellationToken).ConfigureAwait(false);
-            return Accept(connection, state, version, access);
+            var (version, crc) = (state.ResolvedVersion, state.Crc);
+            var access = await connection.Api.AccessAsync(connection.Parent, state.SecretId, state.RequestedVersion, cancellationToken).ConfigureAwait(false);
+            var outcome = Accept(connection, state, state.RequestedVersion, access);
+            if (state.ReadsSecretMetadata && (state.Crc != crc || !string.Equals(state.ResolvedVersion, version, StringComparison.Ordinal)))
+            {
+                await ReadExpiryAsync(connection, state, cancellationToken).ConfigureAwait(false);
+            }
+
+            return outcome;
         }
         catch (SecretManagerApiException error) when (!error.IsServiceWide)
         {
@@ -392,23 +393,6 @@ internal sealed partial class GoogleSecretReader : IDisposable
 
         await expiry.ConfigureAwait(false);
         return access;
-    }
-
-    /// <summary>Reads version metadata; <see langword="null"/> when the credential may access payloads but not read metadata.</summary>
-    private async Task<SecretVersionResource?> ReadMetadataAsync(GoogleConnection connection, GoogleSecretState state, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await connection.Api.GetVersionAsync(connection.Parent, state.SecretId, state.RequestedVersion, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SecretManagerApiException error) when (error.Status == HttpStatusCode.Forbidden)
-        {
-            // roles/secretmanager.secretAccessor alone grants versions.access but not versions.get:
-            // find changes by reading the payload, which costs access quota instead of read quota.
-            state.MetadataDenied = true;
-            Log.MetadataDenied(_logger, state.SecretId, ViewerRole);
-            return null;
-        }
     }
 
     private async Task ReadExpiryAsync(GoogleConnection connection, GoogleSecretState state, CancellationToken cancellationToken)
@@ -540,8 +524,10 @@ internal sealed partial class GoogleSecretReader : IDisposable
             case HttpStatusCode.Forbidden:
                 return Fail(state, $"Google Secret Manager denied reading secret '{state.SecretId}' in {connection.Where} (403 PERMISSION_DENIED) to {connection.Credential}. Grant it {AccessorRole} on the secret or the project.", transient: false);
             default:
-                var precondition = error.RpcStatus == "FAILED_PRECONDITION" ? " (the version is disabled or destroyed)" : string.Empty;
-                return Fail(state, $"Google Secret Manager answered {(int)error.Status} {error.RpcStatus}{precondition} for secret '{state.SecretId}' ({Asked(state)}); the last good value stays.", transient: false);
+                var disabled = error.RpcStatus == "FAILED_PRECONDITION";
+                var precondition = disabled ? " (the version is disabled or destroyed)" : string.Empty;
+                var fix = disabled ? $" Enable the version, or point '{state.RequestedVersion}' at an enabled one." : string.Empty;
+                return Fail(state, $"Google Secret Manager answered {(int)error.Status} {error.RpcStatus}{precondition} for secret '{state.SecretId}' ({Asked(state)}); the last good value stays.{fix}", transient: false);
         }
     }
 

@@ -29,10 +29,6 @@ internal sealed class GoogleSecretState(string secretId, string requestedVersion
 
     public DateTimeOffset? ExpireTime { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether version metadata is denied (no <c>secretmanager.versions.get</c>), so that
-    /// changes are found by reading the payload instead.</summary>
-    public bool MetadataDenied { get; set; }
-
     /// <summary>Gets or sets a value indicating whether the secret's own metadata (its <c>expireTime</c>) is read here;
     /// label-selected secrets get it from the list.</summary>
     public bool ReadsSecretMetadata { get; set; }

@@ -34,6 +34,7 @@ internal static class VaultErrors
         $"Vault answered {Describe(reply.Status)} to {what}.")
     {
         IsTransient = IsTransient(reply.Status),
+        IsThrottled = reply.Status == HttpStatusCode.TooManyRequests,
         RetryAfter = reply.RetryAfter,
     };
 }

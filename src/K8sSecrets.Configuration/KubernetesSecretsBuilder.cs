@@ -44,6 +44,18 @@ public sealed class KubernetesSecretsBuilder
     /// <see cref="SecretRetryPolicy.LongestWait"/> (one day).</value>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Gets or sets how long the first load of a required source that its store throttles (HTTP 429,
+    /// <c>ThrottlingException</c>, <c>RESOURCE_EXHAUSTED</c>, or any transient failure with a
+    /// <c>Retry-After</c>) is retried before <c>Build()</c> fails. Each wait is the retry backoff
+    /// (<see cref="MinRetryDelay"/>, doubling, jittered) and never shorter than the store's
+    /// <c>Retry-After</c> (capped at <see cref="MaxRetryAfter"/>); a store asking for longer than the budget
+    /// left fails at once. Other failures (403, a missing secret, a bad setting) fail <c>Build()</c> at once,
+    /// and optional sources start empty as before. <c>Build()</c> blocks for at most about this long.
+    /// </summary>
+    /// <value>The default is 30 seconds; <see cref="TimeSpan.Zero"/> fails at the first throttled answer; at most one day.</value>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Adds a Secret mounted as a volume (or any folder of one-file-per-key secrets).</summary>
     /// <param name="path">The mount folder, for example <c>/var/run/secrets/app</c>.</param>
     /// <returns>This builder.</returns>
@@ -112,6 +124,11 @@ public sealed class KubernetesSecretsBuilder
         SecretRetryPolicy.CheckWait(MinRetryDelay, nameof(MinRetryDelay));
         SecretRetryPolicy.CheckWait(MaxRetryDelay, nameof(MaxRetryDelay));
         SecretRetryPolicy.CheckWait(MaxRetryAfter, nameof(MaxRetryAfter));
+        if (StartupTimeout < TimeSpan.Zero || StartupTimeout > SecretRetryPolicy.LongestWait)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StartupTimeout), StartupTimeout, $"StartupTimeout must be zero (fail at once) or positive and at most {SecretRetryPolicy.LongestWait.TotalHours:0} hours.");
+        }
+
         if (MaxRetryDelay < MinRetryDelay)
         {
             throw new ArgumentOutOfRangeException(nameof(MinRetryDelay), MinRetryDelay, "MinRetryDelay must be no larger than MaxRetryDelay.");
@@ -120,6 +137,9 @@ public sealed class KubernetesSecretsBuilder
         return new RefreshSettings(
             LoggerFactory ?? new DeferredLoggerFactory(),
             TimeProvider ?? TimeProvider.System,
-            new SecretRetryPolicy(MinRetryDelay, MaxRetryDelay, MaxRetryAfter));
+            new SecretRetryPolicy(MinRetryDelay, MaxRetryDelay, MaxRetryAfter))
+        {
+            StartupTimeout = StartupTimeout,
+        };
     }
 }

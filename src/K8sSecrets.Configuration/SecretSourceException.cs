@@ -34,6 +34,14 @@ public sealed class SecretSourceException : Exception
     public bool IsTransient { get; init; } = true;
 
     /// <summary>
+    /// Gets a value indicating whether the store refused because of its rate limit or quota (HTTP 429,
+    /// AWS <c>ThrottlingException</c>, Google <c>RESOURCE_EXHAUSTED</c>), whether or not it said when to
+    /// come back. At start-up the engine waits out such a failure of a required source within
+    /// <see cref="KubernetesSecretsBuilder.StartupTimeout"/> instead of failing <c>Build()</c>.
+    /// </summary>
+    public bool IsThrottled { get; init; }
+
+    /// <summary>
     /// Gets the shortest wait the store asked for before the next attempt (an HTTP
     /// <c>Retry-After</c>); the engine never retries sooner, whatever its backoff says.
     /// </summary>

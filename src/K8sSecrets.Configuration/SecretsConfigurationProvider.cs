@@ -78,7 +78,7 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
         }
 
         _group?.Loading();
-        var failure = RefreshCoreAsync(SecretLoadReason.Initial, _stopping.Token).GetAwaiter().GetResult();
+        var failure = LoadWithinStartupBudget();
         if (failure is not null && !Source.Options.Optional)
         {
             Source.Dispose();
@@ -126,7 +126,7 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     private SecretSourceException FirstLoadFailure(Exception failure) => failure switch
     {
         SecretSourceException own when own.Message.Contains(Source.Name, StringComparison.Ordinal) => own,
-        SecretSourceException own => new SecretSourceException($"{Source}: {own.Message}") { IsTransient = own.IsTransient, RetryAfter = own.RetryAfter },
+        SecretSourceException own => new SecretSourceException($"{Source}: {own.Message}") { IsTransient = own.IsTransient, IsThrottled = own.IsThrottled, RetryAfter = own.RetryAfter },
         _ => new SecretSourceException($"Could not load the secrets of {Source}: {Describe(failure)}."),
     };
 

@@ -205,7 +205,7 @@ public sealed class RefreshTests
         var config = await building;
 
         Assert.Equal("a", config["A"]);
-        Assert.Contains(h.Logs.Records, r => r.Id.Id == 442);
+        Assert.Contains(h.Logs.Records, r => r.Id.Name == "StartupThrottled");
     }
 
     [Fact]
@@ -252,7 +252,7 @@ public sealed class RefreshTests
         using var config = (ConfigurationRoot)await building.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("a", config["A"]);
-        Assert.Contains(h.Logs.Records, r => r.Id.Id == 442);
+        Assert.Contains(h.Logs.Records, r => r.Id.Name == "StartupThrottled");
     }
 
     private static SecretsConfigurationProvider Provider(IConfigurationRoot config)

@@ -44,7 +44,7 @@ public sealed class ErrorTests
 
         h.Store.AddVersion("db", "two");
         h.Store.AddVersion("api", "a2");
-        h.Store.Fail("version", new GsmFault(200, RawBody: "<html>SENTINEL-BODY</html>"));
+        h.Store.Fail("access", new GsmFault(200, RawBody: "<html>SENTINEL-BODY</html>"));
         await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
         await Testing.Eventually.HoldsAsync(() => h.Logs.Records.Any(r => r.Id.Name == "KeyFailed"), "the bad read is logged");
         await h.Clock.WaitUntilIdleAsync();
@@ -111,7 +111,7 @@ public sealed class ErrorTests
         }).Build();
         using var disposable = (IDisposable)config;
 
-        h.Store.Fail("version", new GsmFault(status, rpcStatus, RetryAfterSeconds: 42));
+        h.Store.Fail("access", new GsmFault(status, rpcStatus, RetryAfterSeconds: 42));
         var error = await Assert.ThrowsAsync<SecretSourceException>(async () => await source!.LoadAsync(readAll: true, CancellationToken.None));
 
         Assert.Equal(TimeSpan.FromSeconds(42), error.RetryAfter);

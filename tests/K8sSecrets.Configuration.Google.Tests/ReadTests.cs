@@ -71,7 +71,7 @@ public sealed class ReadTests
     }
 
     [Fact]
-    public async Task A_poll_with_nothing_changed_reads_metadata_only_and_a_new_version_is_accessed_once_and_reloads_once()
+    public async Task A_poll_with_nothing_changed_reads_no_metadata_and_does_not_reload_and_a_new_version_reloads_once()
     {
         await using var h = await GoogleHarness.StartAsync();
         h.Store.AddVersion("db-password", "one");
@@ -85,27 +85,27 @@ public sealed class ReadTests
         var changes = 0;
         GoogleHarness.Provider(config).Changed += (_, _) => Interlocked.Increment(ref changes);
         var accessBefore = h.Store.Count("access");
-        var versionsBefore = h.Store.Count("version");
+        var secretReads = h.Store.Count("secret");
 
         await h.Clock.AdvanceInStepsAsync(TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(1));
 
-        Assert.Equal(accessBefore, h.Store.Count("access"));
-        Assert.True(h.Store.Count("version") >= versionsBefore + 4, "every poll reads each secret's version metadata");
+        Assert.True(h.Store.Count("access") >= accessBefore + 4, "every poll accesses each secret");
+        Assert.Equal(0, h.Store.Count("version"));
+        Assert.Equal(secretReads, h.Store.Count("secret"));
         Assert.Equal(0, changes);
 
+        // The new version's expiry is read once, with it.
         h.Store.AddVersion("db-password", "two");
-        var accessOfDb = h.Store.Count("access", "db-password");
         await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(1));
         await Testing.Eventually.HoldsAsync(() => config["Db:Password"] == "two", "the new version is published");
         await h.Clock.WaitUntilIdleAsync();
 
-        Assert.Equal(accessOfDb + 1, h.Store.Count("access", "db-password"));
-        Assert.Equal(accessBefore + 1, h.Store.Count("access"));
+        Assert.Equal(secretReads + 1, h.Store.Count("secret"));
         Assert.Equal(1, changes);
     }
 
     [Fact]
-    public async Task Without_metadata_permission_changes_are_found_by_reading_the_payload()
+    public async Task Without_metadata_permission_secrets_load_and_changes_are_found_by_reading_the_payload()
     {
         await using var h = await GoogleHarness.StartAsync();
         h.Store.MetadataDenied = true;
@@ -122,8 +122,8 @@ public sealed class ReadTests
         h.Store.AddVersion("db-password", "two");
         await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
         await Testing.Eventually.HoldsAsync(() => config["Db:Password"] == "two", "the new version is published");
-        Assert.Equal(1, h.Store.Count("version"));
-        Assert.Contains(h.Logs.Records, r => r.Id.Name == "GoogleMetadataDenied");
+        Assert.Equal(0, h.Store.Count("version"));
+        Assert.Contains(h.Logs.Records, r => r.Id.Name == "GoogleExpiryUnknown");
     }
 
     [Fact]
@@ -218,8 +218,8 @@ public sealed class ReadTests
         await h.Clock.WaitUntilIdleAsync();
 
         var text = h.Logs.AllText();
-        Assert.Contains("Version 2 of Google secret 'db-password' (latest version) is DISABLED", text, StringComparison.Ordinal);
-        Assert.Contains("Version 1 of Google secret 'pinned' (version 1) is DESTROYED", text, StringComparison.Ordinal);
+        Assert.Contains("400 FAILED_PRECONDITION (the version is disabled or destroyed) for secret 'db-password' (latest version)", text, StringComparison.Ordinal);
+        Assert.Contains("400 FAILED_PRECONDITION (the version is disabled or destroyed) for secret 'pinned' (version 1)", text, StringComparison.Ordinal);
         Assert.Equal("one", config["Db:Password"]);
         Assert.Equal("p", config["Pinned"]);
     }

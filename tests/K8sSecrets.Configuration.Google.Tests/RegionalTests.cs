@@ -35,11 +35,11 @@ public sealed class RegionalTests
         Assert.All(h.Store.Requests, r => Assert.StartsWith("/v1/projects/payments-prod/locations/europe-west1/secrets", r.Path, StringComparison.Ordinal));
         Assert.Contains(h.Store.Requests, r => r.Kind == "list");
 
-        // A new regional version is found at the next poll, by the regional metadata path.
+        // A new regional version is found at the next poll, by accessing the regional path.
         h.Store.AddVersion("db", "regional-two", location: "europe-west1");
         await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
         await Testing.Eventually.HoldsAsync(() => config["db"] == "regional-two", "the new regional version is published");
-        Assert.Contains(h.Store.Requests, r => r.Kind == "version" && r.Path == "/v1/projects/payments-prod/locations/europe-west1/secrets/db/versions/latest");
+        Assert.Contains(h.Store.Requests, r => r.Kind == "access" && r.Path == "/v1/projects/payments-prod/locations/europe-west1/secrets/db/versions/latest:access");
     }
 
     [Fact]

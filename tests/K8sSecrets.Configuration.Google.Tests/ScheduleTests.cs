@@ -23,10 +23,10 @@ public sealed class ScheduleTests
         Assert.Equal("one", config["db"]);
 
         h.Store.CorruptCrc.Clear();
-        var apiChecks = h.Store.Count("version", "api");
+        var apiChecks = h.Store.Count("access", "api");
         await h.Clock.AdvanceInStepsAsync(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
         await Eventually.HoldsAsync(() => config["db"] == "two", "the failed secret is read again after the retry backoff, long before the next poll");
-        Assert.Equal(apiChecks, h.Store.Count("version", "api"));
+        Assert.Equal(apiChecks, h.Store.Count("access", "api"));
     }
 
     [Fact]

@@ -12,9 +12,6 @@ internal interface ISecretManagerApi : IDisposable
     /// <summary><c>GET v1/{parent}/secrets/{secret}</c>.</summary>
     Task<SecretResource> GetSecretAsync(string parent, string secret, CancellationToken cancellationToken);
 
-    /// <summary><c>GET v1/{parent}/secrets/{secret}/versions/{version}</c> (metadata only).</summary>
-    Task<SecretVersionResource> GetVersionAsync(string parent, string secret, string version, CancellationToken cancellationToken);
-
     /// <summary><c>GET v1/{parent}/secrets/{secret}/versions/{version}:access</c>.</summary>
     Task<AccessSecretVersionResponse> AccessAsync(string parent, string secret, string version, CancellationToken cancellationToken);
 

@@ -42,9 +42,6 @@ internal sealed class SecretManagerHttpApi : ISecretManagerApi
     public Task<SecretResource> GetSecretAsync(string parent, string secret, CancellationToken cancellationToken)
         => SendAsync($"{parent}/secrets/{Escape(secret)}", query: null, SecretManagerJsonContext.Default.SecretResource, cancellationToken);
 
-    public Task<SecretVersionResource> GetVersionAsync(string parent, string secret, string version, CancellationToken cancellationToken)
-        => SendAsync($"{parent}/secrets/{Escape(secret)}/versions/{Escape(version)}", query: null, SecretManagerJsonContext.Default.SecretVersionResource, cancellationToken);
-
     public Task<AccessSecretVersionResponse> AccessAsync(string parent, string secret, string version, CancellationToken cancellationToken)
         => SendAsync($"{parent}/secrets/{Escape(secret)}/versions/{Escape(version)}:access", query: null, SecretManagerJsonContext.Default.AccessSecretVersionResponse, cancellationToken);
 

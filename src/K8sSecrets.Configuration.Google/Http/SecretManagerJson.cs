@@ -11,17 +11,6 @@ internal sealed class SecretResource
     public string? ExpireTime { get; set; }
 }
 
-/// <summary>A <c>SecretVersion</c> resource: its full name (with the concrete version number) and state.</summary>
-internal sealed class SecretVersionResource
-{
-    public string? Name { get; set; }
-
-    /// <summary>Gets or sets <c>ENABLED</c>, <c>DISABLED</c> or <c>DESTROYED</c>.</summary>
-    public string? State { get; set; }
-
-    public string? Etag { get; set; }
-}
-
 /// <summary>The answer of <c>versions/{v}:access</c>.</summary>
 internal sealed class AccessSecretVersionResponse
 {
@@ -64,7 +53,6 @@ internal sealed class RpcStatus
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(SecretResource))]
-[JsonSerializable(typeof(SecretVersionResource))]
 [JsonSerializable(typeof(AccessSecretVersionResponse))]
 [JsonSerializable(typeof(ListSecretsResponse))]
 [JsonSerializable(typeof(ErrorEnvelope))]
