@@ -19,6 +19,7 @@ internal sealed class HostSettings
         MinRetryDelay = Time("MinRetryDelay");
         MaxRetryDelay = Time("MaxRetryDelay");
         MaxRetryAfter = Time("MaxRetryAfter");
+        StartupTimeout = Time("StartupTimeout");
         DisableHealthChecks = Flag("DisableHealthChecks") ?? false;
         FailureThreshold = Count("HealthChecks:FailureThreshold");
         StalenessThreshold = Time("HealthChecks:StalenessThreshold");
@@ -32,6 +33,8 @@ internal sealed class HostSettings
     public TimeSpan? MaxRetryDelay { get; }
 
     public TimeSpan? MaxRetryAfter { get; }
+
+    public TimeSpan? StartupTimeout { get; }
 
     public bool DisableHealthChecks { get; }
 
@@ -50,6 +53,7 @@ internal sealed class HostSettings
         secrets.MinRetryDelay = MinRetryDelay ?? secrets.MinRetryDelay;
         secrets.MaxRetryDelay = MaxRetryDelay ?? secrets.MaxRetryDelay;
         secrets.MaxRetryAfter = MaxRetryAfter ?? secrets.MaxRetryAfter;
+        secrets.StartupTimeout = StartupTimeout ?? secrets.StartupTimeout;
     }
 
     public void ApplyTo(SecretsRestartOptions restart)

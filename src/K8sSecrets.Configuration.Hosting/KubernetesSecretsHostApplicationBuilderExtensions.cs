@@ -42,7 +42,7 @@ public static class KubernetesSecretsHostApplicationBuilderExtensions
     /// <item>the restart service, when a source declares <c>RestartWhenChanged</c>.</item>
     /// </list>
     /// Settings come from the <c>K8sSecrets</c> section (<c>MinRetryDelay</c>, <c>MaxRetryDelay</c>,
-    /// <c>MaxRetryAfter</c>, <c>DisableHealthChecks</c>, <c>HealthChecks:FailureThreshold</c>,
+    /// <c>MaxRetryAfter</c>, <c>StartupTimeout</c>, <c>DisableHealthChecks</c>, <c>HealthChecks:FailureThreshold</c>,
     /// <c>HealthChecks:StalenessThreshold</c>, <c>HealthChecks:ExpiryThreshold</c>,
     /// <c>Restart:MinDelay</c>, <c>Restart:MaxDelay</c>), then from <paramref name="configure"/>, which wins.
     /// </summary>

@@ -160,6 +160,11 @@ public sealed class HostApplicationBuilderTests
         // A section value the builder refuses (larger than MaxRetryDelay) fails like the property would.
         settings = new Dictionary<string, string?> { ["K8sSecrets:MinRetryDelay"] = "00:10:00", ["K8sSecrets:MaxRetryDelay"] = "00:01:00" };
         Assert.Throws<ArgumentOutOfRangeException>(() => WebHost.Build(b => b.AddKubernetesSecrets(s => s.AddSource(_ => Loaded())), settings));
+
+        // The start-up budget is read too: a negative one is refused as the property refuses it.
+        settings = new Dictionary<string, string?> { ["K8sSecrets:StartupTimeout"] = "-00:00:01" };
+        var budget = Assert.Throws<ArgumentOutOfRangeException>(() => WebHost.Build(b => b.AddKubernetesSecrets(s => s.AddSource(_ => Loaded())), settings));
+        Assert.Contains("StartupTimeout", budget.Message, StringComparison.Ordinal);
     }
 
     private static SwitchSource Loaded()
