@@ -114,6 +114,11 @@ internal static class VolumeReader
     private static string GenerationFolder(string root, string realRoot, string generation)
     {
         var folder = Path.GetFullPath(generation, root);
+        if (IsRealGeneration(realRoot, generation))
+        {
+            return folder;
+        }
+
         var real = PathResolver.RealPath(folder) ?? throw new DirectoryNotFoundException($"The generation folder '{folder}' is gone.");
         if (!string.Equals(Path.GetDirectoryName(real), Path.TrimEndingDirectorySeparator(realRoot), StringComparison.Ordinal)
             || !Path.GetFileName(real).StartsWith("..", StringComparison.Ordinal)
@@ -125,6 +130,29 @@ internal static class VolumeReader
         }
 
         return folder;
+    }
+
+    /// <summary>
+    /// The kubelet's own case, answered by one <c>lstat</c> instead of resolving the path again:
+    /// <c>..data</c> names a <c>..</c> folder by a bare name, and that entry of the real root is a
+    /// folder, not a link. Anything else takes the full check.
+    /// </summary>
+    private static bool IsRealGeneration(string realRoot, string generation)
+    {
+        if (generation.Length <= 2 || !generation.StartsWith("..", StringComparison.Ordinal)
+            || generation.Contains(Path.DirectorySeparatorChar) || generation.Contains(Path.AltDirectorySeparatorChar))
+        {
+            return false;
+        }
+
+        try
+        {
+            return (File.GetAttributes(Path.Join(realRoot, generation)) & (FileAttributes.Directory | FileAttributes.ReparsePoint)) == FileAttributes.Directory;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // the full check names what is wrong
+        }
     }
 
     /// <summary>
