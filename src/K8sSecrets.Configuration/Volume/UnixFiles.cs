@@ -17,8 +17,7 @@ internal static partial class UnixFiles
     private const uint StatxTypeAndInode = 0x1 | 0x100;
     private const uint StatxTypeAndSize = 0x1 | 0x200;
     private const int OpenReadNonBlocking = 0x800 /* O_NONBLOCK */ | 0x100 /* O_NOCTTY */ | 0x80000 /* O_CLOEXEC */;
-    private const int OpenNoFollow = 0x20000; // O_NOFOLLOW (x86-64 and arm64 share it)
-    private const int OpenFolderFlags = 0x10000 /* O_DIRECTORY (x86-64 and arm64 share it) */ | 0x80000 /* O_CLOEXEC */;
+    private const int CloseOnExec = 0x80000; // O_CLOEXEC, the same on x86-64 and arm64
     private const int TypeMask = 0xF000;
     private const int RegularFileType = 0x8000;
     private const int ErrNoEntry = 2;
@@ -30,9 +29,18 @@ internal static partial class UnixFiles
 
     private static bool s_native = OperatingSystem.IsLinux();
 
-    /// <summary>Whether the open flags above are the ones of this architecture (they differ on 32-bit ARM, PowerPC, MIPS...).</summary>
-    private static readonly bool s_relative = OperatingSystem.IsLinux()
-        && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+    /// <summary>
+    /// <c>O_NOFOLLOW</c> and <c>O_DIRECTORY</c> of this architecture: x86-64 uses the generic values,
+    /// arm64 those of 32-bit ARM (arch/arm64/include/uapi/asm/fcntl.h). Elsewhere 0, and files are
+    /// opened by path: a wrong <c>O_NOFOLLOW</c> would follow links unchecked.
+    /// </summary>
+    private static readonly (int NoFollow, int Directory) s_flags = !OperatingSystem.IsLinux() ? default
+        : RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => (0x20000, 0x10000),
+            Architecture.Arm64 => (0x8000, 0x4000),
+            _ => default,
+        };
 
     /// <summary>
     /// Opens a regular file for reading without ever blocking; returns <see langword="null"/> and a
@@ -89,14 +97,14 @@ internal static partial class UnixFiles
     /// <exception cref="UnauthorizedAccessException">The folder may not be read.</exception>
     public static SafeFileHandle? OpenFolder(string path)
     {
-        if (!s_relative || !Volatile.Read(ref s_native))
+        if (s_flags.NoFollow == 0 || !Volatile.Read(ref s_native))
         {
             return null;
         }
 
         try
         {
-            var fd = open(path, OpenFolderFlags);
+            var fd = open(path, s_flags.Directory | CloseOnExec);
             if (fd >= 0)
             {
                 return new SafeFileHandle(fd, ownsHandle: true);
@@ -129,7 +137,7 @@ internal static partial class UnixFiles
     /// <exception cref="IOException">The file could not be opened.</exception>
     public static RegularFile OpenRegularAt(SafeFileHandle folder, string name)
     {
-        var fd = openat(folder, name, OpenReadNonBlocking | OpenNoFollow);
+        var fd = openat(folder, name, OpenReadNonBlocking | s_flags.NoFollow);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
