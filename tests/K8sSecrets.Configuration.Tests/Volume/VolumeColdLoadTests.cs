@@ -94,4 +94,28 @@ public sealed class VolumeColdLoadTests
             File.Delete(outside);
         }
     }
+
+    [Fact]
+    public void A_file_link_in_a_subfolder_that_escapes_the_mount_is_refused_and_its_neighbours_load()
+    {
+        var outside = Path.GetTempFileName();
+        File.WriteAllText(outside, "host file");
+        using var folder = new TempFolder();
+        try
+        {
+            folder.Write("sub/ok", "fine");
+            File.CreateSymbolicLink(Path.Join(folder.Root, "sub", "passwd"), outside);
+            File.CreateSymbolicLink(Path.Join(folder.Root, "sub", "alias"), Path.Join("..", "sub", "ok"));
+            using var harness = new VolumeHarness(folder.Root, v => v.ReloadOnChange = false);
+
+            Assert.Equal(["sub:alias", "sub:ok"], harness.Snapshot().Keys.Order(StringComparer.Ordinal));
+            Assert.Equal("fine", harness.Root["sub:alias"]);
+            Assert.Contains(harness.Logs.Records, r => r.Id.Name == "KeyFailed" && r.Message.Contains(Path.Join(folder.Root, "sub", "passwd"), StringComparison.Ordinal) && r.Message.Contains("outside the mount", StringComparison.Ordinal));
+            harness.Logs.AssertNoSentinel("host file");
+        }
+        finally
+        {
+            File.Delete(outside);
+        }
+    }
 }
