@@ -4,6 +4,7 @@ using K8sSecrets.Configuration.Benchmarks;
 
 // "latency" runs the rotation-latency and idle probe, "api" the Kubernetes API (FromApi) probe,
 // "aws" the AWS Secrets Manager call-count probe;
+// "syscalls" the cold-load process that syscalls.sh counts under strace;
 // "google" the Google Secret Manager probe; "azure" the Azure Key Vault probe;
 // anything else goes to BenchmarkDotNet.
 if (args is ["latency", ..])
@@ -26,6 +27,11 @@ if (args is ["aws", ..])
 if (args is ["google", ..])
 {
     return await GoogleProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
+}
+
+if (args is ["syscalls", ..])
+{
+    return SyscallProbe.Run(args);
 }
 
 if (args is ["azure", ..])

@@ -11,11 +11,47 @@ public sealed partial class SecretsConfigurationProvider
     {
         try
         {
-            Source.StartWatching(new SecretSourceSignals(_signal.Set, OnBackgroundReport));
+            Source.StartWatching(new SecretSourceSignals(RequestRefresh, OnBackgroundReport));
         }
         catch (Exception ex)
         {
             Log.WatchFailed(_logger, Source.Kind, Source.Name, Describe(ex));
+        }
+    }
+
+    private void RequestRefresh(TimeSpan quiet)
+    {
+        _signal.Set(quiet);
+        StartLoop();
+    }
+
+    /// <summary>
+    /// Starts the loop once something is planned (a read, a retry, the end of an expiry or of a
+    /// previous value's window). A source that asks for nothing (a volume with
+    /// <c>reloadOnChange: false</c> that loaded cleanly) never starts one: no task, no timer.
+    /// </summary>
+    private void StartLoopIfDue()
+    {
+        if (_loaded && Volatile.Read(ref _loop) is null && NextDelay() is not null)
+        {
+            StartLoop();
+        }
+    }
+
+    /// <summary>Starts the loop unless it runs already or the provider is disposed.</summary>
+    private void StartLoop()
+    {
+        if (Volatile.Read(ref _loop) is not null)
+        {
+            return;
+        }
+
+        lock (_loopLock)
+        {
+            if (_loop is null && !_stopping.IsCancellationRequested)
+            {
+                Volatile.Write(ref _loop, Task.Run(RunAsync));
+            }
         }
     }
 
@@ -169,6 +205,7 @@ public sealed partial class SecretsConfigurationProvider
             if (reason == SecretLoadReason.Forced)
             {
                 _signal.Reschedule();
+                StartLoopIfDue();
             }
         }
 

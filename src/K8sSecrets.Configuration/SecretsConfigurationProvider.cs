@@ -37,7 +37,9 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     private TimeSpan? _nextRead;
     private Deadline _readDue;
     private Dictionary<string, string?> _current = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _loopLock = new();
     private Task? _loop;
+    private bool _loaded;
     private int _disposed;
 
     internal SecretsConfigurationProvider(SecretSource source, RefreshSettings settings, IConfigurationBuilder builder)
@@ -71,7 +73,7 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     public override void Load()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
-        if (_loop is not null)
+        if (_loaded)
         {
             RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
             return;
@@ -87,8 +89,9 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
         }
 
         SecretsTelemetry.Track(this);
+        _loaded = true;
         StartWatching();
-        _loop = Task.Run(RunAsync);
+        StartLoopIfDue();
     }
 
     /// <summary>Reads the source now, even if it reports no change, and publishes what changed.</summary>
@@ -142,9 +145,15 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
             return;
         }
 
-        _stopping.Cancel();
+        Task? loop;
+        lock (_loopLock)
+        {
+            _stopping.Cancel();
+            loop = _loop;
+        }
+
         SecretsTelemetry.Untrack(this);
-        if (!t_inCallback && _loop is { } loop)
+        if (!t_inCallback && loop is not null)
         {
             try
             {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.Win32.SafeHandles;
 
 namespace K8sSecrets.Configuration;
 
@@ -77,12 +78,13 @@ internal static class VolumeReader
             }
 
             var hash = default(HashCode);
-            foreach (var item in new VolumeWalk(root, root, realRoot, Kubelet: false, options))
+            var walk = new VolumeWalk(root, root, realRoot, Kubelet: false, options);
+            foreach (var item in walk)
             {
                 hash.Add(item.Name, StringComparer.Ordinal);
                 if (item.Refusal is null)
                 {
-                    var info = new FileInfo(item.Path);
+                    var info = new FileInfo(walk.PathOf(item));
                     hash.Add(info.Exists ? info.Length : -1);
                     hash.Add(info.Exists ? info.LastWriteTimeUtc.Ticks : 0);
                 }
@@ -112,6 +114,11 @@ internal static class VolumeReader
     private static string GenerationFolder(string root, string realRoot, string generation)
     {
         var folder = Path.GetFullPath(generation, root);
+        if (IsRealGeneration(realRoot, generation))
+        {
+            return folder;
+        }
+
         var real = PathResolver.RealPath(folder) ?? throw new DirectoryNotFoundException($"The generation folder '{folder}' is gone.");
         if (!string.Equals(Path.GetDirectoryName(real), Path.TrimEndingDirectorySeparator(realRoot), StringComparison.Ordinal)
             || !Path.GetFileName(real).StartsWith("..", StringComparison.Ordinal)
@@ -125,19 +132,132 @@ internal static class VolumeReader
         return folder;
     }
 
+    /// <summary>
+    /// The kubelet's own case, answered by one <c>lstat</c> instead of resolving the path again:
+    /// <c>..data</c> names a <c>..</c> folder by a bare name, and that entry of the real root is a
+    /// folder, not a link. Anything else takes the full check.
+    /// </summary>
+    private static bool IsRealGeneration(string realRoot, string generation)
+    {
+        if (generation.Length <= 2 || !generation.StartsWith("..", StringComparison.Ordinal)
+            || generation.Contains(Path.DirectorySeparatorChar) || generation.Contains(Path.AltDirectorySeparatorChar))
+        {
+            return false;
+        }
+
+        try
+        {
+            return (File.GetAttributes(Path.Join(realRoot, generation)) & (FileAttributes.Directory | FileAttributes.ReparsePoint)) == FileAttributes.Directory;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // the full check names what is wrong
+        }
+    }
+
+    /// <summary>
+    /// Reads every file the walk lists. On Linux the files are opened relative to one handle on the
+    /// folder, without following a link (<see cref="UnixFiles.OpenRegularAt"/>): per file one
+    /// <c>openat</c>, one <c>statx</c> (type and size), one <c>pread</c> and one <c>close</c>, and
+    /// a link is checked as the walk checks links before it is read by path.
+    /// </summary>
     private static void ReadFiles(VolumeWalk walk, SecretSnapshot snapshot, VolumeSecretOptions options)
     {
-        foreach (var item in walk)
+        using var folder = UnixFiles.OpenFolder(walk.Folder);
+        foreach (var listed in walk with { DeferFileLinks = folder is not null })
         {
+            var item = listed;
+            if (item.Refusal is null && options.BeforeFileRead is { } beforeRead)
+            {
+                beforeRead(walk.PathOf(item));
+            }
+
+            try
+            {
+                if (item.Refusal is null && item.Unchecked && folder is not null && ReadAt(folder, item.Name, snapshot, walk))
+                {
+                    continue;
+                }
+            }
+            catch (Exception ex) when (IsAbsentOrFailed(ex, walk.Kubelet))
+            {
+                AddFailureOrSkip(ex, walk.PathOf(item), item.Name, snapshot);
+                continue;
+            }
+
+            if (item.Unchecked)
+            {
+                // A link: the walk's rules decide, as for a link it listed itself.
+                if (walk.CheckLink(item.Name) is not { } link)
+                {
+                    continue;
+                }
+
+                item = link;
+            }
+
             if (item.Refusal is { } refusal)
             {
                 snapshot.AddFailure(item.Name, refusal);
             }
             else
             {
-                options.BeforeFileRead?.Invoke(item.Path);
-                ReadFile(item.Path, item.Name, snapshot, walk.Kubelet);
+                ReadFile(walk.PathOf(item), item.Name, snapshot, walk.Kubelet);
             }
+        }
+    }
+
+    /// <summary>Reads a file relative to the folder handle; <see langword="false"/> when it is a link, left to the caller.</summary>
+    private static bool ReadAt(SafeFileHandle folder, string name, SecretSnapshot snapshot, VolumeWalk walk)
+    {
+        using var file = UnixFiles.OpenRegularAt(folder, name);
+        if (file.IsLink)
+        {
+            return false;
+        }
+
+        if (file.Refusal is { } refusal)
+        {
+            snapshot.AddFailure(name, $"the file '{walk.PathOf(new(name, null))}' {refusal}");
+        }
+        else if (file.Length > SecretSnapshot.MaxValueBytes)
+        {
+            snapshot.AddFailure(name, TooLarge(walk.PathOf(new(name, null)), file.Length));
+        }
+        else
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent((int)file.Length + 1);
+            try
+            {
+                snapshot.Add(name, buffer.AsSpan(0, file.ReadAll(buffer)));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        return true;
+    }
+
+    private static string TooLarge(string path, long length)
+        => $"the file '{path}' is {length} bytes, over the 1 MiB limit of a Kubernetes Secret, and is refused";
+
+    /// <summary>
+    /// A file that went away is an absent key in a plain folder (deleted between listing and
+    /// reading); in a kubelet generation it means the folder is being removed, and the whole read
+    /// is retried (the exception goes on). Anything else unreadable is a failure of that key.
+    /// </summary>
+    private static bool IsAbsentOrFailed(Exception ex, bool kubelet)
+        => (!kubelet && ex is FileNotFoundException or DirectoryNotFoundException)
+        || ex is UnauthorizedAccessException
+        || (ex is IOException && ex is not FileNotFoundException and not DirectoryNotFoundException);
+
+    private static void AddFailureOrSkip(Exception ex, string path, string name, SecretSnapshot snapshot)
+    {
+        if (ex is not (FileNotFoundException or DirectoryNotFoundException))
+        {
+            snapshot.AddFailure(name, $"the file '{path}' could not be read: {ex.Message}");
         }
     }
 
@@ -155,7 +275,7 @@ internal static class VolumeReader
             var length = RandomAccess.GetLength(handle);
             if (length > SecretSnapshot.MaxValueBytes)
             {
-                snapshot.AddFailure(name, $"the file '{path}' is {length} bytes, over the 1 MiB limit of a Kubernetes Secret, and is refused");
+                snapshot.AddFailure(name, TooLarge(path, length));
                 return;
             }
 
@@ -175,13 +295,9 @@ internal static class VolumeReader
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }
-        catch (IOException ex) when (!kubelet && ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (IsAbsentOrFailed(ex, kubelet))
         {
-            // Deleted between listing and reading: the key is absent.
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException && ex is not FileNotFoundException and not DirectoryNotFoundException))
-        {
-            snapshot.AddFailure(name, $"the file '{path}' could not be read: {ex.Message}");
+            AddFailureOrSkip(ex, path, name, snapshot);
         }
     }
 }

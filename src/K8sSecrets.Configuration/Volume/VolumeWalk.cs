@@ -25,22 +25,41 @@ internal readonly record struct VolumeWalk(string Root, string Folder, string Re
     };
 
     /// <summary>Whether a name of a plain folder is skipped: hidden, and not a name a Secret uses (<c>kubectl create secret docker-registry</c>).</summary>
+    /// <summary>Notes whether each entry is a link: the entry's attributes cost one <c>lstat</c>.</summary>
+    private static readonly FileSystemEnumerable<Entry>.FindTransform s_links =
+        static (ref FileSystemEntry e) => new Entry(e.FileName.ToString(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0);
+
+    /// <summary>
+    /// Notes whether a folder is a link (a link to a folder is refused, never walked); a file's
+    /// type comes from the listing alone, so files cost no lookup (<see cref="DeferFileLinks"/>).
+    /// </summary>
+    private static readonly FileSystemEnumerable<Entry>.FindTransform s_linksOfFolders =
+        static (ref FileSystemEntry e) => new Entry(e.FileName.ToString(), e.IsDirectory, e.IsDirectory && (e.Attributes & FileAttributes.ReparsePoint) != 0);
+
     public static bool IsSkipped(string name, bool kubelet)
         => name.StartsWith("..", StringComparison.Ordinal)
         || (!kubelet && name.StartsWith('.') && name is not (".dockerconfigjson" or ".dockercfg"));
 
+    /// <summary>
+    /// Whether a file's link check is left to the reader: listing then never looks up an entry the
+    /// folder listing says is not a folder (no <c>lstat</c> per file); such a file comes back with
+    /// <see cref="Item.Unchecked"/> set, and a reader that finds it is a link (an <c>O_NOFOLLOW</c>
+    /// open refused) asks <see cref="CheckLink"/>.
+    /// </summary>
+    public bool DeferFileLinks { get; init; }
+
+    /// <summary>The path of an item: its name is relative to <see cref="Folder"/>.</summary>
+    public string PathOf(Item item) => Path.Join(Folder, item.Name);
+
     public IEnumerator<Item> GetEnumerator()
     {
         var listed = 0;
+        var transform = DeferFileLinks ? s_linksOfFolders : s_links;
         var pending = new Stack<(string Folder, string Prefix, int Depth)>();
         pending.Push((Folder, string.Empty, 0));
         while (pending.TryPop(out var current))
         {
-            var entries = new FileSystemEnumerable<Entry>(
-                current.Folder,
-                static (ref FileSystemEntry e) => new Entry(e.FileName.ToString(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0),
-                s_listing);
-            foreach (var entry in entries)
+            foreach (var entry in new FileSystemEnumerable<Entry>(current.Folder, transform, s_listing))
             {
                 if (++listed > Options.MaxEntries)
                 {
@@ -54,57 +73,71 @@ internal readonly record struct VolumeWalk(string Root, string Folder, string Re
                     continue;
                 }
 
-                var path = Path.Join(current.Folder, entry.Name);
                 var name = current.Prefix.Length == 0 ? entry.Name : string.Concat(current.Prefix, "/", entry.Name);
                 if (entry.IsLink)
                 {
-                    var target = PathResolver.RealPath(path);
-                    if (target is null)
+                    if (CheckLink(name) is { } checkedLink)
                     {
-                        continue; // a dangling link is an absent key (kubelet removes links after the swap)
-                    }
-
-                    if (!Directory.Exists(target) && Options.IsIgnored(entry.Name))
-                    {
-                        continue;
-                    }
-
-                    if (!PathResolver.IsInside(target, RealRoot))
-                    {
-                        yield return new Item(path, name, $"the symbolic link '{path}' resolves outside the mount '{RealRoot}' and is refused");
-                    }
-                    else if (Directory.Exists(target))
-                    {
-                        yield return new Item(path, name, $"the symbolic link '{path}' points to a folder; links to folders are not followed (they can loop), so it is refused");
-                    }
-                    else
-                    {
-                        yield return new Item(path, name, null);
+                        yield return checkedLink;
                     }
                 }
                 else if (!entry.IsDirectory)
                 {
                     if (!Options.IsIgnored(entry.Name))
                     {
-                        yield return new Item(path, name, null);
+                        yield return new Item(name, null, Unchecked: DeferFileLinks);
                     }
                 }
                 else if (current.Depth < MaxDepth)
                 {
-                    pending.Push((path, name, current.Depth + 1));
+                    pending.Push((Path.Join(current.Folder, entry.Name), name, current.Depth + 1));
                 }
                 else
                 {
-                    yield return new Item(path, name, $"the folder '{path}' is nested deeper than {MaxDepth} levels and is not read");
+                    yield return new Item(name, $"the folder '{Path.Join(current.Folder, entry.Name)}' is nested deeper than {MaxDepth} levels and is not read");
                 }
             }
         }
     }
 
+    /// <summary>
+    /// What the walk makes of <paramref name="name"/> (relative to <see cref="Folder"/>), a symbolic
+    /// link: <see langword="null"/> when it dangles (an absent key: the kubelet removes links after
+    /// the swap) or is ignored; a refusal when it resolves outside the mount or to a folder; else a file to read.
+    /// </summary>
+    public Item? CheckLink(string name)
+    {
+        var path = Path.Join(Folder, name);
+        var target = PathResolver.RealPath(path);
+        if (target is null)
+        {
+            return null;
+        }
+
+        var isFolder = Directory.Exists(target);
+        if (!isFolder && Options.IsIgnored(Path.GetFileName(name)))
+        {
+            return null;
+        }
+
+        if (!PathResolver.IsInside(target, RealRoot))
+        {
+            return new Item(name, $"the symbolic link '{path}' resolves outside the mount '{RealRoot}' and is refused");
+        }
+
+        return isFolder
+            ? new Item(name, $"the symbolic link '{path}' points to a folder; links to folders are not followed (they can loop), so it is refused")
+            : new Item(name, null);
+    }
+
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>A file to read (<paramref name="Refusal"/> null) or a name refused with its reason.</summary>
-    internal readonly record struct Item(string Path, string Name, string? Refusal);
+    /// <summary>
+    /// A file to read (<paramref name="Refusal"/> null) or a name refused with its reason; the name is
+    /// relative to the walk's folder (see <see cref="PathOf"/>). <paramref name="Unchecked"/>: it may
+    /// be a link not checked yet (<see cref="DeferFileLinks"/>).
+    /// </summary>
+    internal readonly record struct Item(string Name, string? Refusal, bool Unchecked = false);
 
     private readonly record struct Entry(string Name, bool IsDirectory, bool IsLink);
 }
