@@ -32,7 +32,9 @@ public sealed class AwsConformanceTests : SecretSourceConformanceTests<AwsConfor
 
         public override Task BreakAsync()
         {
-            Fake.Outage = new SmFault(400, """{"__type":"ThrottlingException","Message":"Rate exceeded"}""");
+            // An outage, not a throttle: a throttled first load now waits within StartupTimeout
+            // (StartupThrottleTests covers that), which would hold Build() for the whole budget here.
+            Fake.Outage = new SmFault(500, """{"__type":"InternalServiceError","Message":"An error occurred on the server side."}""");
             return Task.CompletedTask;
         }
 
