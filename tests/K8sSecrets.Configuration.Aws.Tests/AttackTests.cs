@@ -145,4 +145,25 @@ public sealed class AttackTests
         Assert.DoesNotContain("user@", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("SENTINEL", h.Logs.AllText(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Disposing_while_a_retry_is_scheduled_ends_the_loop_without_another_request()
+    {
+        await using var h = await AwsHarness.StartAsync();
+        h.Fake.Put("prod/a", "a1");
+        var config = h.Build(aws => aws.Secret("prod/a", key: "A"));
+        var provider = AwsHarness.Provider(config);
+        h.Fake.Outage = new SmFault(500, """{"__type":"InternalServiceError","Message":"down"}""");
+        await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
+        await Eventually.HoldsAsync(() => provider.GetHealth().ConsecutiveFailures > 0, "the read fails and a retry is scheduled");
+        await h.Clock.WaitUntilIdleAsync();
+
+        (config as IDisposable)!.Dispose();
+        var after = h.Fake.Requests.Count;
+        h.Clock.Fake.Advance(TimeSpan.FromMinutes(30));
+
+        Assert.Equal(after, h.Fake.Requests.Count);
+        Assert.DoesNotContain(h.Logs.Records, r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+    }
 }
+

@@ -49,6 +49,43 @@ public sealed class AttackTests
         Assert.NotEqual("WRONG-global", config["db"]);
     }
 
+    [Theory]
+    [InlineData("https://SecretManager.Europe-West1.REP.googleapis.com/", "europe-west1")]
+    [InlineData("https://secretmanager.europe-west1.rep.googleapis.com:443/", "europe-west1")]
+    [InlineData("https://secretmanager.europe-west1.rep.googleapis.com.evil.example/", null)]
+    [InlineData("https://secretmanager.europe-west1.rep.googleapis.com@evil.example/", "refused")]
+    public async Task The_location_comes_only_from_a_regional_endpoints_own_host(string endpoint, string? location)
+    {
+        await using var h = await GoogleHarness.StartAsync();
+        h.Store.Location = location is "refused" ? null : location;
+        h.Store.AddVersion("db", "global-value");
+        h.Store.AddVersion("db", "regional-value", location: "europe-west1");
+        var redirect = new HostRedirect(h.Store.Address);
+
+        if (location is "refused")
+        {
+            var error = Assert.ThrowsAny<Exception>(() => h.Build(gcp =>
+            {
+                gcp.Endpoint = new Uri(endpoint);
+                gcp.HttpMessageHandlerFactory = () => redirect;
+                gcp.Secret("db");
+            }));
+            Assert.Contains("user info", error.Message, StringComparison.Ordinal);
+            Assert.Empty(redirect.Asked);
+            return;
+        }
+
+        var config = h.Build(gcp =>
+        {
+            gcp.Endpoint = new Uri(endpoint);
+            gcp.HttpMessageHandlerFactory = () => redirect;
+            gcp.Secret("db");
+        });
+
+        Assert.Equal(location is null ? "global-value" : "regional-value", config["db"]);
+        Assert.All(h.Store.Requests, r => Assert.Equal(location is not null, r.Path.Contains("/locations/europe-west1/", StringComparison.Ordinal)));
+    }
+
     private static string Access(string name, string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value);
