@@ -71,6 +71,12 @@ internal sealed partial class AwsSecretsReader : IDisposable
                 state.Name = entry.Name ?? state.Name;
                 state.NextRotation = Epoch(entry.NextRotationDate);
             }
+            else
+            {
+                // Not listed (listing denied or cut, or the secret created again under its name): ask by
+                // the declared id, not an ARN learned before, which names a secret that may be gone.
+                state.Arn = null;
+            }
 
             if (NeedsRead(state, entry, readAll))
             {

@@ -244,6 +244,13 @@ internal sealed partial class KeyVaultReader
 
     private KeyVaultSecretState ToState(Wanted secret, KeyVaultSecret value)
     {
+        // Identity is exact: an answer naming another secret (or another version of a pinned one) is not this secret's value.
+        if (!string.Equals(value.Name, secret.Name, StringComparison.OrdinalIgnoreCase)
+            || (secret.Version is { } version && !string.Equals(value.Properties.Version, version, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new SecretSourceException($"Azure Key Vault {Vault} answered a read of secret '{secret.Name}' with another secret or version; its last good value stays.") { IsTransient = true };
+        }
+
         var text = value.Value ?? string.Empty;
         if (text.Length > SecretSnapshot.MaxValueBytes)
         {

@@ -80,7 +80,7 @@ internal sealed class AzureExternalSecretStore(Action<AzureKeyVaultOptions>? con
         var url = azure.RequiredText("vaultUrl");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var vault) || vault.Scheme != Uri.UriSchemeHttps)
         {
-            throw azure.FailAt("vaultUrl", $"'{url}' is not an https address (for example https://payments-kv.vault.azure.net/).");
+            throw azure.FailAt("vaultUrl", $"{ManifestErrors.QuoteAddress(url)} is not an https address (for example https://payments-kv.vault.azure.net/).");
         }
 
         options.VaultUri = vault;

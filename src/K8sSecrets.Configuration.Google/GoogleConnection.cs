@@ -20,6 +20,7 @@ internal sealed class GoogleConnection : IDisposable
         Api = api;
         _tokens = tokens;
         Project = project;
+        Location = location;
         Parent = GoogleNames.Parent(project, location);
         Where = location is null ? $"project {project}" : $"project {project}, location {location}";
     }
@@ -27,6 +28,9 @@ internal sealed class GoogleConnection : IDisposable
     public ISecretManagerApi Api { get; }
 
     public string Project { get; }
+
+    /// <summary>Gets the location of regional secrets, or <see langword="null"/> for global ones.</summary>
+    public string? Location { get; }
 
     /// <summary>Gets the parent of the secrets: <c>projects/{project}</c>, or <c>projects/{project}/locations/{location}</c> for regional secrets.</summary>
     public string Parent { get; }

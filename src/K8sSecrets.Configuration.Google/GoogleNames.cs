@@ -61,6 +61,23 @@ internal static class GoogleNames
     public static string Parent(string project, string? location)
         => location is null ? "projects/" + Uri.EscapeDataString(project) : $"projects/{Uri.EscapeDataString(project)}/locations/{Uri.EscapeDataString(location)}";
 
+    /// <summary>
+    /// The version number of a version's resource name (<c>projects/{p}/secrets/{secret}/versions/{n}</c>,
+    /// or <c>projects/{p}/locations/{location}/secrets/{secret}/versions/{n}</c>) when it names exactly
+    /// <paramref name="secretId"/> in <paramref name="location"/> (<see langword="null"/>: global); else <see langword="null"/>.
+    /// </summary>
+    public static string? VersionOf(string name, string secretId, string? location)
+    {
+        var parts = name.Split('/');
+        var (secret, version) = (parts, location) switch
+        {
+            (["projects", { Length: > 0 }, "secrets", var s, "versions", var v], null) => (s, v),
+            (["projects", { Length: > 0 }, "locations", var l, "secrets", var s, "versions", var v], not null) when string.Equals(l, location, StringComparison.Ordinal) => (s, v),
+            _ => (null, null),
+        };
+        return string.Equals(secret, secretId, StringComparison.Ordinal) && version is { Length: > 0 and <= 19 } && version.All(char.IsAsciiDigit) ? version : null;
+    }
+
     /// <summary>Takes the last segment of a resource name such as <c>projects/123/secrets/db/versions/7</c>.</summary>
     public static string LastSegment(string resourceName)
     {

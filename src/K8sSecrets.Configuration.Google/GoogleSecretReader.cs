@@ -410,12 +410,17 @@ internal sealed partial class GoogleSecretReader : IDisposable
         }
     }
 
-    private static string ConcreteVersion(string resource, string? name)
+    /// <summary>
+    /// The version number an answer names, which must be a version of exactly the secret asked for, in
+    /// its location (any project segment: the service names the project by number). An answer naming
+    /// another secret, or the same one in another location, is refused rather than published.
+    /// </summary>
+    private static string ConcreteVersion(GoogleConnection connection, GoogleSecretState state, string resource, string? name)
     {
-        var version = name is null ? null : GoogleNames.LastSegment(name);
-        if (version is null || version.Length is 0 or > 19 || !version.All(char.IsAsciiDigit))
+        var version = name is null ? null : GoogleNames.VersionOf(name, state.SecretId, connection.Location);
+        if (version is null)
         {
-            throw SecretManagerApiException.Invalid(resource, "the version's name holds no version number");
+            throw SecretManagerApiException.Invalid(resource, $"the version's name holds no version number of secret '{state.SecretId}'{(connection.Location is { } l ? $" in location {l}" : string.Empty)}");
         }
 
         return version;
@@ -424,7 +429,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
     private Outcome Accept(GoogleConnection connection, GoogleSecretState state, string accessed, AccessSecretVersionResponse access)
     {
         var resource = $"{connection.Parent}/secrets/{state.SecretId}/versions/{accessed}:access";
-        var version = ConcreteVersion(resource, access.Name);
+        var version = ConcreteVersion(connection, state, resource, access.Name);
         if (access.Payload?.Data is not { } data)
         {
             // An empty payload is sent without "data"; a missing payload object is not what the service sends.

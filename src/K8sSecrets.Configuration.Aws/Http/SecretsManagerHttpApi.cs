@@ -22,6 +22,11 @@ internal sealed class SecretsManagerHttpApi : ISecretsManagerApi
     /// server's time, so that <c>Date</c>'s one-second precision and the round trip cannot hide one.
     /// </summary>
     private static readonly TimeSpan SkewThreshold = TimeSpan.FromMinutes(4);
+    /// <summary>
+    /// The largest correction learned from a <c>Date</c>: a century covers a pod that boots at the epoch;
+    /// a <c>Date</c> further off is not a clock (a proxy's, year 9999) and would leave the signer unable to add it.
+    /// </summary>
+    private static readonly TimeSpan MaxSkew = TimeSpan.FromDays(36525);
     private static readonly MediaTypeHeaderValue JsonType = new("application/x-amz-json-1.1");
 
     private readonly HttpClient _http;
@@ -118,6 +123,11 @@ internal sealed class SecretsManagerHttpApi : ISecretsManagerApi
         }
 
         var skew = serverNow - local;
+        if (skew.Duration() > MaxSkew)
+        {
+            return false;
+        }
+
         Interlocked.Exchange(ref _skewTicks, skew.Duration() > SkewThreshold ? skew.Ticks : 0);
         return true;
     }

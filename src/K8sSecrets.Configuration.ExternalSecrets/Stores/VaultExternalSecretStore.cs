@@ -118,7 +118,7 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
         var server = vault.RequiredText("server");
         if (!Uri.TryCreate(server, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
         {
-            throw vault.FailAt("server", $"'{server}' is not an http or https address.");
+            throw vault.FailAt("server", $"{ManifestErrors.QuoteAddress(server)} is not an http or https address.");
         }
 
         options.Address = address;

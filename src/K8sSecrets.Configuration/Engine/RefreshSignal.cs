@@ -45,7 +45,7 @@ internal sealed class RefreshSignal
             else
             {
                 using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var delay = Task.Delay(SecretRetryPolicy.Clamp(limit), time, stopDelay.Token);
+                var delay = Task.Delay(WholeMilliseconds(limit), time, stopDelay.Token);
                 var first = await Task.WhenAny(pending.Task, delay).ConfigureAwait(false);
                 await stopDelay.CancelAsync().ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
@@ -58,6 +58,18 @@ internal sealed class RefreshSignal
 
         Interlocked.CompareExchange(ref _pending, NewSource(), pending);
         return Interlocked.Exchange(ref _requested, 0) == 1 ? Wake.Requested : Wake.Rescheduled;
+    }
+
+    /// <summary>
+    /// Rounds a wait up to whole milliseconds: <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/>
+    /// drops the fraction, so a wait under a millisecond (a 1 ms poll less its jitter, the rest of any
+    /// wait) would end at once and the loop would spin until the deadline passed.
+    /// </summary>
+    private static TimeSpan WholeMilliseconds(TimeSpan wait)
+    {
+        var clamped = SecretRetryPolicy.Clamp(wait);
+        var rest = clamped.Ticks % TimeSpan.TicksPerMillisecond;
+        return rest == 0 ? clamped : SecretRetryPolicy.Clamp(clamped + TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond - rest));
     }
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -335,6 +335,42 @@ public sealed class VolumeHardeningTests
         => refreshes.GetMeasurementSnapshot().Count(m => Equals(m.Tags["source.name"], root));
 
     /// <summary>Moves the clock by a fifth of the default Debounce, so a step that slips in after an event cannot make the folder look quiet.</summary>
+    [Fact]
+    public async Task A_plain_folder_under_an_event_before_every_read_still_publishes_the_complete_rotation()
+    {
+        // Attack on issue 18 item 18: a storm (here an event just before every read, on another file)
+        // must not keep the folder from publishing, and what it publishes is the whole file.
+        using var folder = new TempFolder();
+        using var elsewhere = new TempFolder();
+        var file = folder.Write("token", "old");
+        var time = new FakeTimeProvider();
+        InjectingWatcher? watcher = null;
+        var reads = 0;
+        using var harness = new VolumeHarness(
+            folder.Root,
+            v =>
+            {
+                v.WatcherFactory = _ => watcher = new InjectingWatcher(elsewhere.Root);
+                v.BeforeRead = () =>
+                {
+                    Interlocked.Increment(ref reads);
+                    Volatile.Read(ref watcher)?.Raise("noise");
+                };
+            },
+            s => s.TimeProvider = time);
+        var seen = new ConcurrentQueue<string?>();
+        using var registration = ChangeToken.OnChange(harness.Root.GetReloadToken, () => seen.Enqueue(harness.Root["token"]));
+        Assert.Equal("old", harness.Root["token"]);
+
+        await File.WriteAllTextAsync(file, "new-token-complete");
+        await Eventually.HoldsAsync(() => Volatile.Read(ref watcher) is not null, "the watcher is up");
+        watcher!.Raise("token");
+
+        await Eventually.HoldsAsync(() => Step(time) && harness.Root["token"] == "new-token-complete", "the rotation is published despite the storm");
+        Assert.All(seen, v => Assert.Equal("new-token-complete", v));
+        Assert.InRange(Volatile.Read(ref reads), 2, 200);
+    }
+
     private static bool Step(FakeTimeProvider time)
     {
         time.Advance(TimeSpan.FromMilliseconds(50));
