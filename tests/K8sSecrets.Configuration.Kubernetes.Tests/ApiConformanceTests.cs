@@ -23,7 +23,9 @@ public sealed class ApiConformanceTests : SecretSourceConformanceTests<ApiConfor
     public sealed class Store(FakeKubeApi server) : WholeMapStore
     {
         public const string Ns = "payments";
-        public const string Name = "app";
+        // Unique in this test project: reads are counted by source name through the process-wide meter,
+        // and other classes that run in parallel read a Secret named "app" in the same namespace.
+        public const string Name = "conformance-app";
 
         public k8s.Kubernetes Client { get; } = server.CreateClient();
 

@@ -194,10 +194,19 @@ public abstract class SecretSourceConformanceTests<TStore>
         var reloads = h.Reloads;
         await store.SetAsync("Password", "pw-3");
 
-        await Eventually.StaysAsync(
-            () => store.Requests == requests && reads.Count == readCount && h.Reloads == reloads && Clock.Waiting == 0,
-            "nothing reads the store, arms a timer or raises a reload after disposal",
-            TimeSpan.FromSeconds(1));
+        string Seen() => $"requests {requests}->{store.Requests}, reads {readCount}->{reads.Count}, reloads {reloads}->{h.Reloads}, armed timers {Clock.Waiting}";
+        var before = Seen();
+        try
+        {
+            await Eventually.StaysAsync(
+                () => store.Requests == requests && reads.Count == readCount && h.Reloads == reloads && Clock.Waiting == 0,
+                "nothing reads the store, arms a timer or raises a reload after disposal",
+                TimeSpan.FromSeconds(1));
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message} ({before}; now {Seen()})");
+        }
         Assert.Equal("pw-2", config["Password"]);
     }
 
