@@ -76,7 +76,6 @@ internal sealed class AwsSecretsManagerSource : SecretSource
             return poll;
         }
 
-        var backoff = _retry.GetDelay(++_partialFailures);
-        return backoff < poll ? backoff : poll;
+        return _retry.GetDelay(++_partialFailures, failure: null, poll);
     }
 }

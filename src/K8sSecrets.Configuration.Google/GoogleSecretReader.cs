@@ -202,8 +202,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
             var state = read[i];
             if (outcomes[i] is { Failure: not null, Transient: true })
             {
-                var delay = _retry.GetDelay(++state.TransientFailures);
-                state.RetryAt = After(now, delay < _options.PollInterval ? delay : _options.PollInterval);
+                state.RetryAt = After(now, _retry.GetDelay(++state.TransientFailures, failure: null, _options.PollInterval));
             }
             else
             {

@@ -356,12 +356,8 @@ internal sealed partial class VaultSecretSource : SecretSource
         return snapshot;
     }
 
-    /// <summary>The builder's retry policy, never longer than the poll interval.</summary>
-    private TimeSpan PathBackoff(int failures)
-    {
-        var delay = _retry.GetDelay(failures);
-        return delay < _options.PollInterval ? delay : _options.PollInterval;
-    }
+    /// <summary>The builder's retry policy, never longer than the poll interval (the one rule of <see cref="SecretRetryPolicy"/>).</summary>
+    private TimeSpan PathBackoff(int failures) => _retry.GetDelay(failures, failure: null, _options.PollInterval);
 
     private long NextPoll(long now)
         => _time.After(now, SecretRetryPolicy.JitterPoll(_options.PollInterval));
