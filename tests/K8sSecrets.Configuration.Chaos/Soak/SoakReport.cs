@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace K8sSecrets.Configuration.Chaos.Tests.Soak;
+
+/// <summary>What one soak measured: the counters' trends after the warm-up, per 1,000 rotations.</summary>
+internal sealed record SoakReport(
+    string Kind,
+    int Rotations,
+    TimeSpan Elapsed,
+    IReadOnlyList<(int Rotation, ProcessCounters Counters)> Samples,
+    double StoreBytesPerRotation,
+    long Changes,
+    long LogRecords,
+    long LoggedValues,
+    string? FirstLoggedValue)
+{
+    /// <summary>Gets the rotations between the first and the last sample.</summary>
+    public int Span => Samples[^1].Rotation - Samples[0].Rotation;
+
+    /// <summary>Gets the managed heap's trend, less the store's own history, in bytes per 1,000 rotations.</summary>
+    public double ManagedBytesPer1000 => (Slope(c => c.ManagedBytes) - StoreBytesPerRotation) * 1000;
+
+    public double HandlesPer1000 => Slope(c => c.Handles) * 1000;
+
+    public double ThreadsPer1000 => Slope(c => c.Threads) * 1000;
+
+    public double TimersPer1000 => Slope(c => c.Timers) * 1000;
+
+    /// <summary>Gets how much a counter's trend grows across the measured span.</summary>
+    public double OverSpan(double per1000) => per1000 * Span / 1000;
+
+    public override string ToString()
+    {
+        var first = Samples[0].Counters;
+        var last = Samples[^1].Counters;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"soak {Kind}: {Rotations} rotations in {Elapsed.TotalSeconds:0.0} s ({Elapsed.TotalMilliseconds * 1000 / Rotations:0} µs each); "
+            + $"slopes per 1,000 rotations over {Samples.Count} samples after the warm-up: managed {ManagedBytesPer1000:+0;-0} B "
+            + $"(store history {StoreBytesPerRotation * 1000:0} B subtracted; {OverSpan(ManagedBytesPer1000) / 1024:+0.0;-0.0} KiB over the run), "
+            + $"handles {HandlesPer1000:+0.000;-0.000}, threads {ThreadsPer1000:+0.000;-0.000}, timers {TimersPer1000:+0.000;-0.000}; "
+            + $"first/last sample: {first.ManagedBytes / 1024} / {last.ManagedBytes / 1024} KiB, {first.Handles} / {last.Handles} fds, "
+            + $"{first.Threads} / {last.Threads} threads, {first.Timers} / {last.Timers} timers; {Changes} changes, {LogRecords} log records; managed KiB by sample: {string.Join(" ", Samples.Select(s => s.Counters.ManagedBytes / 1024))}");
+    }
+
+    private double Slope(Func<ProcessCounters, double> counter)
+        => Trend.Slope([.. Samples.Select(s => (double)s.Rotation)], [.. Samples.Select(s => counter(s.Counters))]);
+}
