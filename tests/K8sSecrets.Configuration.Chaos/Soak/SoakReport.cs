@@ -7,7 +7,7 @@ internal sealed record SoakReport(
     string Kind,
     int Rotations,
     TimeSpan Elapsed,
-    IReadOnlyList<(int Rotation, ProcessCounters Counters)> Samples,
+    IReadOnlyList<SoakSample> Samples,
     double StoreBytesPerRotation,
     long Changes,
     long LogRecords,
@@ -26,6 +26,9 @@ internal sealed record SoakReport(
 
     public double TimersPer1000 => Slope(c => c.Timers) * 1000;
 
+    /// <summary>Gets the trend of the timers armed on the test's fake clock (the engine's and the source's own waits), which <see cref="Timer.ActiveCount"/> does not see.</summary>
+    public double ClockTimersPer1000 => Trend.Slope([.. Samples.Select(s => (double)s.Rotation)], [.. Samples.Select(s => (double)s.ClockTimers)]) * 1000;
+
     /// <summary>Gets how much a counter's trend grows across the measured span.</summary>
     public double OverSpan(double per1000) => per1000 * Span / 1000;
 
@@ -38,9 +41,9 @@ internal sealed record SoakReport(
             $"soak {Kind}: {Rotations} rotations in {Elapsed.TotalSeconds:0.0} s ({Elapsed.TotalMilliseconds * 1000 / Rotations:0} µs each); "
             + $"slopes per 1,000 rotations over {Samples.Count} samples after the warm-up: managed {ManagedBytesPer1000:+0;-0} B "
             + $"(store history {StoreBytesPerRotation * 1000:0} B subtracted; {OverSpan(ManagedBytesPer1000) / 1024:+0.0;-0.0} KiB over the run), "
-            + $"handles {HandlesPer1000:+0.000;-0.000}, threads {ThreadsPer1000:+0.000;-0.000}, timers {TimersPer1000:+0.000;-0.000}; "
+            + $"handles {HandlesPer1000:+0.000;-0.000}, threads {ThreadsPer1000:+0.000;-0.000}, timers {TimersPer1000:+0.000;-0.000}, fake-clock timers {ClockTimersPer1000:+0.000;-0.000}; "
             + $"first/last sample: {first.ManagedBytes / 1024} / {last.ManagedBytes / 1024} KiB, {first.Handles} / {last.Handles} fds, "
-            + $"{first.Threads} / {last.Threads} threads, {first.Timers} / {last.Timers} timers; {Changes} changes, {LogRecords} log records; managed KiB by sample: {string.Join(" ", Samples.Select(s => s.Counters.ManagedBytes / 1024))}");
+            + $"{first.Threads} / {last.Threads} threads, {first.Timers} / {last.Timers} timers, {Samples[0].ClockTimers} / {Samples[^1].ClockTimers} fake-clock timers; {Changes} changes, {LogRecords} log records; managed KiB by sample: {string.Join(" ", Samples.Select(s => s.Counters.ManagedBytes / 1024))}");
     }
 
     private double Slope(Func<ProcessCounters, double> counter)

@@ -33,7 +33,7 @@ internal static class SoakRun
         var watch = Stopwatch.StartNew();
         var clock = new TestClock();
         var logs = new CountingLoggerProvider(Sentinel);
-        var samples = new List<(int Rotation, ProcessCounters Counters)>();
+        var samples = new List<SoakSample>();
         long changes = 0;
         await using (var source = await SoakSource.StartAsync(kind, clock.Fake))
         using (var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs)))
@@ -67,7 +67,7 @@ internal static class SoakRun
                         source.Housekeep();
                         if (i >= warmUp)
                         {
-                            samples.Add((i, ProcessCounters.Read()));
+                            samples.Add(new(i, ProcessCounters.Read(), clock.Waiting));
                         }
                     }
                 }

@@ -39,5 +39,6 @@ public sealed class SoakTests(ITestOutputHelper output)
         Assert.True(report.OverSpan(report.HandlesPer1000) <= CountTolerance, $"{kind}: open descriptors trend up. {report}");
         Assert.True(report.OverSpan(report.ThreadsPer1000) <= CountTolerance, $"{kind}: threads trend up. {report}");
         Assert.True(report.OverSpan(report.TimersPer1000) <= CountTolerance, $"{kind}: timers trend up. {report}");
+        Assert.True(report.OverSpan(report.ClockTimersPer1000) <= CountTolerance, $"{kind}: timers armed on the clock trend up. {report}");
     }
 }
