@@ -269,7 +269,7 @@ internal sealed partial class KeyVaultReader
                         $"Secret '{secret.Name}' in Azure Key Vault {Vault} has content type application/json but holds a JSON {document.RootElement.ValueKind}, not an object; the last good value stays.");
                 }
 
-                entries = SecretJson.Flatten(document.RootElement, secret.SnapshotName);
+                entries = Flatten(secret, document.RootElement);
             }
             catch (JsonException e)
             {
@@ -284,6 +284,19 @@ internal sealed partial class KeyVaultReader
         }
 
         return new KeyVaultSecretState(secret.Stamp, secret.ExpiresOn, entries);
+    }
+
+    /// <summary>Flattens a JSON secret; one past the flattener's budget fails naming the secret.</summary>
+    private List<KeyValuePair<string, string?>> Flatten(Wanted secret, JsonElement root)
+    {
+        try
+        {
+            return SecretJson.Flatten(root, secret.SnapshotName);
+        }
+        catch (SecretSourceException e)
+        {
+            throw new SecretSourceException($"Secret '{secret.Name}' in Azure Key Vault {Vault}: {e.Message} The last good value stays.") { IsTransient = false };
+        }
     }
 
     private SecretSourceException Describe(Wanted secret, Exception error) => error switch

@@ -91,6 +91,42 @@ public sealed class JsonFlattenProperties
             },
             iter: 300);
 
+    /// <summary>
+    /// A store's response may be megabytes: a document of more values than the budget (10,000) is a
+    /// <see cref="SecretSourceException"/> that says what to do and holds no value, at any shape, and
+    /// one of exactly the budget still flattens.
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("5WqHdracxbR1")] // 10,001 values flattened to 10,001 keys: there was no budget
+    public void A_document_past_the_entry_budget_is_a_clear_error_and_one_within_it_flattens(string? seed)
+        => Gen.Select(Gen.Int[-2, 2], Gen.Int[0, 2], Prefix).Sample(
+            (offset, shape, prefix) =>
+            {
+                const int Budget = 10_000;
+                var count = Budget + offset;
+                var leaves = Enumerable.Range(0, count).Select(i => "\"V4LUE" + i.ToString(CultureInfo.InvariantCulture) + "\"");
+                var json = shape switch
+                {
+                    0 => "{\"list\":[" + string.Join(",", leaves) + "]}",
+                    1 => "{" + string.Join(",", leaves.Select((v, i) => "\"k" + i.ToString(CultureInfo.InvariantCulture) + "\":" + v)) + "}",
+                    _ => "{\"a\":{\"b\":[" + string.Join(",", leaves.Select(v => "[" + v + "]")) + "]}}",
+                };
+                using var parsed = JsonDocument.Parse(json);
+                try
+                {
+                    return SecretJson.Flatten(parsed.RootElement, prefix).Count == count && count <= Budget;
+                }
+                catch (SecretSourceException e)
+                {
+                    return count > Budget && !e.IsTransient
+                        && e.Message.Contains("10000", StringComparison.Ordinal)
+                        && !e.Message.Contains("V4LUE", StringComparison.Ordinal);
+                }
+            },
+            seed: seed,
+            iter: 30);
+
     private static void Reference(Node node, string name, List<KeyValuePair<string, string?>> entries, List<string> skipped)
     {
         switch (node)

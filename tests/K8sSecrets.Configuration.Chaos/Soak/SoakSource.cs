@@ -26,6 +26,9 @@ internal abstract class SoakSource : IAsyncDisposable
     /// <summary>Writes a new version holding <see cref="Rotated"/> = <paramref name="value"/>.</summary>
     public abstract Task WriteAsync(string value);
 
+    /// <summary>Writes a new version whose whole content is <paramref name="json"/> (the stores that hold one JSON document).</summary>
+    public virtual Task WriteJsonAsync(string json) => throw new NotSupportedException($"The {Kind} store holds no JSON document.");
+
     /// <summary>Adds the source under test.</summary>
     public abstract void Configure(KubernetesSecretsBuilder secrets);
 
@@ -122,9 +125,11 @@ internal abstract class SoakSource : IAsyncDisposable
 
         public override string Kind => "vault";
 
-        public override Task WriteAsync(string value)
+        public override Task WriteAsync(string value) => WriteJsonAsync(Json(value));
+
+        public override Task WriteJsonAsync(string json)
         {
-            vault.PutKv1("kv/app", Json(value));
+            vault.PutKv1("kv/app", json);
             return Task.CompletedTask;
         }
 
@@ -146,15 +151,23 @@ internal abstract class SoakSource : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// One JSON secret. The fake moves the stages of every version it holds at each write, so its
+    /// history is cut at each housekeeping (the secret deleted and written again with the same
+    /// content, which the source reads as no change): 100,000 writes would otherwise take hours.
+    /// </summary>
     private sealed class AwsSoak(FakeSecretsManager fake) : SoakSource
     {
         private const string Name = "soak/app";
+        private string? _json;
 
         public override string Kind => "aws";
 
-        public override Task WriteAsync(string value)
+        public override Task WriteAsync(string value) => WriteJsonAsync(Json(value));
+
+        public override Task WriteJsonAsync(string json)
         {
-            fake.Put(Name, Json(value));
+            fake.Put(Name, _json = json);
             return Task.CompletedTask;
         }
 
@@ -168,7 +181,15 @@ internal abstract class SoakSource : IAsyncDisposable
                 aws.PollInterval = Poll;
             });
 
-        public override void Housekeep() => fake.Requests.Clear();
+        public override void Housekeep()
+        {
+            fake.Requests.Clear();
+            if (_json is { } json)
+            {
+                fake.Delete(Name);
+                fake.Put(Name, json);
+            }
+        }
 
         public override ValueTask DisposeAsync() => fake.DisposeAsync();
     }
