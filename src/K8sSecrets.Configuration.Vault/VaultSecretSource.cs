@@ -249,6 +249,7 @@ internal sealed partial class VaultSecretSource : SecretSource
         {
             throw new SecretSourceException($"Vault secret '{path.Declared.Path}': {e.Message} The last good values stay.") { IsTransient = e.IsTransient };
         }
+
         SetEntries(path, entries, version);
         var where = skipped.Count == 0 ? null : string.Join(", ", skipped.Distinct(StringComparer.Ordinal).Select(static s => s.Length == 0 ? "the top level" : $"'{s}'"));
         if (where is not null && !string.Equals(where, path.SkippedFields, StringComparison.Ordinal))
