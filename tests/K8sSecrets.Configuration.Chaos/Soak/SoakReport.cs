@@ -17,8 +17,15 @@ internal sealed record SoakReport(
     /// <summary>Gets the rotations between the first and the last sample.</summary>
     public int Span => Samples[^1].Rotation - Samples[0].Rotation;
 
-    /// <summary>Gets the managed heap's trend, less the store's own history, in bytes per 1,000 rotations.</summary>
-    public double ManagedBytesPer1000 => (Slope(c => c.ManagedBytes) - StoreBytesPerRotation) * 1000;
+    /// <summary>
+    /// Gets the managed heap's trend, less the store's own history, in bytes per 1,000 rotations. A
+    /// store's history never shrinks: a falling reading of it is the runtime handing memory back (the
+    /// shared array pool trims what earlier tests rented), so it is not subtracted.
+    /// </summary>
+    public double ManagedBytesPer1000 => (Slope(c => c.ManagedBytes) - StoreHistory) * 1000;
+
+    /// <summary>Gets the store's own growth per rotation that is subtracted: what was measured, or none when that fell.</summary>
+    public double StoreHistory => Math.Max(0, StoreBytesPerRotation);
 
     public double HandlesPer1000 => Slope(c => c.Handles) * 1000;
 
@@ -40,7 +47,7 @@ internal sealed record SoakReport(
             CultureInfo.InvariantCulture,
             $"soak {Kind}: {Rotations} rotations in {Elapsed.TotalSeconds:0.0} s ({Elapsed.TotalMilliseconds * 1000 / Rotations:0} µs each); "
             + $"slopes per 1,000 rotations over {Samples.Count} samples after the warm-up: managed {ManagedBytesPer1000:+0;-0} B "
-            + $"(store history {StoreBytesPerRotation * 1000:0} B subtracted; {OverSpan(ManagedBytesPer1000) / 1024:+0.0;-0.0} KiB over the run), "
+            + $"(raw {Slope(c => c.ManagedBytes) * 1000:+0;-0} B, store history {StoreHistory * 1000:0} B of it; {OverSpan(ManagedBytesPer1000) / 1024:+0.0;-0.0} KiB over the run), "
             + $"handles {HandlesPer1000:+0.000;-0.000}, threads {ThreadsPer1000:+0.000;-0.000}, timers {TimersPer1000:+0.000;-0.000}, fake-clock timers {ClockTimersPer1000:+0.000;-0.000}; "
             + $"first/last sample: {first.ManagedBytes / 1024} / {last.ManagedBytes / 1024} KiB, {first.Handles} / {last.Handles} fds, "
             + $"{first.Threads} / {last.Threads} threads, {first.Timers} / {last.Timers} timers, {Samples[0].ClockTimers} / {Samples[^1].ClockTimers} fake-clock timers; {Changes} changes, {LogRecords} log records; managed KiB by sample: {string.Join(" ", Samples.Select(s => s.Counters.ManagedBytes / 1024))}");
