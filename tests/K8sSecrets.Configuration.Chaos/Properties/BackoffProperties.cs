@@ -68,9 +68,8 @@ public sealed class BackoffProperties
             {
                 var delay = policy.GetDelay(failures, failure);
                 var asked = failure?.RetryAfter is { } retryAfter ? policy.CapRetryAfter(retryAfter) : TimeSpan.Zero;
-                var backoffCap = failure is { IsTransient: false } ? policy.MaxDelay : policy.MaxDelay;
                 return delay >= asked
-                    && delay <= (asked > backoffCap ? asked : backoffCap)
+                    && delay <= Max(asked, policy.MaxDelay)
                     && delay >= TimeSpan.Zero && delay <= OneDay;
             },
             iter: 20_000);

@@ -46,7 +46,15 @@ public sealed class KeyMappingProperties
             (name, section, answer) =>
             {
                 string? seen = null;
-                var options = new VolumeSecretOptions { Section = section, MapKey = k => (seen = k) is var _ && answer is "renamed" ? "R:" + k : answer };
+                var options = new VolumeSecretOptions
+                {
+                    Section = section,
+                    MapKey = k =>
+                    {
+                        seen = k;
+                        return answer is "renamed" ? "R:" + k : answer;
+                    },
+                };
                 var key = SnapshotMapper.ToKey(options, name);
                 var mapped = ReferenceKey(name, ["__"]);
                 return seen == mapped && (answer is null or "" ? key is null : key == (string.IsNullOrEmpty(section) ? "R:" + mapped : section + ":R:" + mapped));
