@@ -6,8 +6,8 @@ namespace K8sSecrets.Configuration.Vault;
 /// The one rule for a path the Vault client puts in a request URL: a secret path (KV v1/v2 or a
 /// dynamic engine's), a KV mount, an auth mount, and the ExternalSecrets package's keys. <c>?</c>
 /// and <c>#</c> would end the path, <c>%</c> would be read as an escape, <c>\</c> becomes <c>/</c>
-/// in an http URI, and <c>.</c>, <c>..</c> or empty segments would be folded away, so another path
-/// than the one named would be read.
+/// in an http URI, a <c>:</c> in the first segment makes it a scheme, and <c>.</c>, <c>..</c> or
+/// empty segments would be folded away, so another path than the one named would be read.
 /// </summary>
 internal static class VaultPathRule
 {
@@ -22,7 +22,13 @@ internal static class VaultPathRule
             return $"holds '{path[at]}', which would not reach Vault as part of the path";
         }
 
-        foreach (var segment in path.Split('/'))
+        var segments = path.Split('/');
+        if (segments[0].Contains(':', StringComparison.Ordinal))
+        {
+            return "holds ':' in its first segment, which a URL reads as a scheme (http:x/y would read x/y)";
+        }
+
+        foreach (var segment in segments)
         {
             if (segment is "." or "..")
             {
@@ -46,7 +52,7 @@ internal static class VaultPathRule
         if (Problem(trimmed) is { } problem)
         {
             throw new ArgumentException(
-                $"{what} '{path}' {problem}: a Vault path is put into the request URL as written; join its segments with single '/', with no '.' or '..' segment and no '?', '#', '%' or '\\' (pin a KV version with Secret(path, section, version)).",
+                $"{what} '{path}' {problem}: a Vault path is put into the request URL as written; join its segments with single '/', with no '.' or '..' segment, no '?', '#', '%' or '\\', and no ':' before the first '/' (pin a KV version with Secret(path, section, version)).",
                 paramName);
         }
 

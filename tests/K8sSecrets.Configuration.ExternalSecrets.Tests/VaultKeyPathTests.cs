@@ -74,6 +74,7 @@ public sealed class VaultKeyPathTests
         { "secret", "app#x", "holds '#'" },
         { "secret", "app%2F..", "holds '%'" },
         { "secret", "app\\..\\..\\sys", "holds '\\'" },
+        { null, "http:evil/x", "holds ':' in its first segment" },
     };
 
     [Theory]

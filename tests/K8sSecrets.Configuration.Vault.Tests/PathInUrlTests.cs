@@ -19,6 +19,7 @@ public sealed class PathInUrlTests
     [InlineData("secret\\..\\sys", "holds '\\'")]
     [InlineData("secret//app", "an empty segment")]
     [InlineData("/", "an empty segment")]
+    [InlineData("http:evil/x", "holds ':' in its first segment")]
     public async Task A_secret_path_that_would_leave_itself_in_the_URL_is_refused_at_FromVault_before_any_request(string path, string part)
     {
         await using var h = await VaultHarness.StartAsync();
