@@ -9,7 +9,7 @@ namespace K8sSecrets.Configuration.Chaos.Tests.Chaos;
 internal static class ChaosMode
 {
     /// <summary>Seeds per source in CI: about a minute for the whole project on 2 cores.</summary>
-    public const int ShortSeeds = 8;
+    public const int ShortSeeds = 20;
 
     public const int LongSeeds = 1_000;
 

@@ -26,11 +26,13 @@ internal static class ChaosRunner
         var watch = Stopwatch.StartNew();
         var failures = new List<ChaosResult>();
         var slowest = TimeSpan.Zero;
+        var warnings = 0L;
         string? name = null;
         foreach (var seed in seeds)
         {
             var result = await RunSeedAsync(target, seed);
             name = result.Source;
+            warnings += result.Warnings;
             if (!result.Passed)
             {
                 failures.Add(result);
@@ -42,7 +44,7 @@ internal static class ChaosRunner
             }
         }
 
-        var summary = $"chaos source={name} seeds={seeds.Count} failed={failures.Count} took={watch.Elapsed.TotalSeconds:0.0} s slowest-convergence={slowest.TotalSeconds:0.###} s (fake)";
+        var summary = $"chaos source={name} seeds={seeds.Count} failed={failures.Count} took={watch.Elapsed.TotalSeconds:0.0} s slowest-convergence={slowest.TotalSeconds:0.###} s (fake) warnings-logged={warnings}";
         output?.WriteLine(summary);
         Console.WriteLine(summary);
         if (failures.Count > 0)
@@ -104,7 +106,7 @@ internal static class ChaosRunner
             world.Violation($"the run threw at step {played + 1}: {ex}");
         }
 
-        return new ChaosResult(target.Name, seed, schedule, played, [.. world.Violations], world.SettleTimeouts, converged);
+        return new ChaosResult(target.Name, seed, schedule, played, [.. world.Violations], world.SettleTimeouts, converged, world.Warnings);
     }
 
     /// <summary>Draws the whole schedule from the seed: the first step writes every group.</summary>

@@ -21,6 +21,7 @@ internal sealed class ChaosWorld : IDisposable
     private readonly ConcurrentQueue<string> _violations = new();
     private readonly FakeLogCollector _logs;
     private IChaosTarget? _target;
+    private int _warnings;
 
     public ChaosWorld(ChaosStore store)
     {
@@ -165,9 +166,17 @@ internal sealed class ChaosWorld : IDisposable
         record.Exception?.ToString(),
         string.Join(",", record.StructuredState?.Select(s => s.Key + "=" + s.Value) ?? []));
 
+    /// <summary>Gets how many Warning and Error lines were logged: evidence that the faults bit.</summary>
+    public int Warnings => Volatile.Read(ref _warnings);
+
     /// <summary>Invariant (e): no value and no credential in any log line, checked as each line is written.</summary>
     private void CheckLogLine(string line)
     {
+        if (line.StartsWith(nameof(LogLevel.Warning), StringComparison.Ordinal) || line.StartsWith(nameof(LogLevel.Error), StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _warnings);
+        }
+
         if (line.Contains(ChaosStore.Sentinel, StringComparison.Ordinal))
         {
             Violation($"(e) a secret value reached a log line: {line}");
