@@ -32,8 +32,8 @@ internal sealed class ChaosHandler(ChaosClock clock) : DelegatingHandler
     /// <summary>Forgets the faults not yet played (the requests parked already end at their own time).</summary>
     public void Clear() => _faults.Clear();
 
-    /// <summary>Wraps a new socket handler (one per client, as the library builds them).</summary>
-    public static ChaosHandler Over(ChaosClock clock) => new(clock) { InnerHandler = new SocketsHttpHandler() };
+    /// <summary>Wraps <paramref name="inner"/>, by default a new socket handler (one per client, as the library builds them).</summary>
+    public static ChaosHandler Over(ChaosClock clock, HttpMessageHandler? inner = null) => new(clock) { InnerHandler = inner ?? new SocketsHttpHandler() };
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -55,9 +55,9 @@ internal sealed class ChaosWorld : IDisposable
     /// A new client-side handler; every HTTP client of the source must be built on one. Over sockets
     /// by default; <paramref name="chained"/> leaves the inner handler to a client that chains it itself.
     /// </summary>
-    public ChaosHandler NewHandler(bool chained = false)
+    public ChaosHandler NewHandler(bool chained = false, HttpMessageHandler? inner = null)
     {
-        var handler = chained ? new ChaosHandler(Clock) : ChaosHandler.Over(Clock);
+        var handler = chained ? new ChaosHandler(Clock) : ChaosHandler.Over(Clock, inner);
         _handlers.Add(handler);
         return handler;
     }
