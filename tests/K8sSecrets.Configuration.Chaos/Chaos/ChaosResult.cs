@@ -3,7 +3,7 @@ using System.Text;
 namespace K8sSecrets.Configuration.Chaos.Tests.Chaos;
 
 /// <summary>How one seed went; <see cref="Report"/> is what a failure prints, enough to replay it.</summary>
-internal sealed record ChaosResult(string Source, int Seed, IReadOnlyList<ChaosStep> Schedule, int Played, IReadOnlyList<string> Violations, int SettleTimeouts, TimeSpan? Converged, int Warnings)
+internal sealed record ChaosResult(string Source, int Seed, IReadOnlyList<ChaosStep> Schedule, int Played, IReadOnlyList<string> Violations, int SettleTimeouts, TimeSpan? Converged, int Warnings, IReadOnlyList<string> LogTail)
 {
     public bool Passed => Violations.Count == 0;
 
@@ -27,6 +27,12 @@ internal sealed record ChaosResult(string Source, int Seed, IReadOnlyList<ChaosS
         if (Violations.Count > 12)
         {
             text.AppendLine($"    ... and {Violations.Count - 12} more");
+        }
+
+        text.AppendLine($"  last {LogTail.Count} log lines:");
+        foreach (var line in LogTail)
+        {
+            text.AppendLine("    " + line);
         }
 
         return text.ToString();

@@ -106,7 +106,7 @@ internal static class ChaosRunner
             world.Violation($"the run threw at step {played + 1}: {ex}");
         }
 
-        return new ChaosResult(target.Name, seed, schedule, played, [.. world.Violations], world.SettleTimeouts, converged, world.Warnings);
+        return new ChaosResult(target.Name, seed, schedule, played, [.. world.Violations], world.SettleTimeouts, converged, world.Warnings, world.LogTail());
     }
 
     /// <summary>Draws the whole schedule from the seed: the first step writes every group.</summary>
@@ -199,6 +199,18 @@ internal static class ChaosRunner
             }
 
             var next = world.Clock.NextDue;
+            if (next is null)
+            {
+                // Nothing armed: give a starved thread a last chance (real time, bounded) before calling it stuck.
+                await Task.Delay(500);
+                await world.SettleAsync();
+                next = world.Clock.NextDue;
+                if (next is not null)
+                {
+                    world.Note($"a timer was armed only after a 500 ms real wait with nothing armed (at +{took.TotalSeconds:0.###} s)");
+                }
+            }
+
             if (next is null || next.Value - healed > target.ConvergenceBound)
             {
                 var published = observer.Published();

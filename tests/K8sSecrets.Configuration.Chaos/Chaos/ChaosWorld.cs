@@ -14,6 +14,9 @@ internal sealed class ChaosWorld : IDisposable
     /// <summary>How many fingerprint samples in a row must agree before the system counts as quiescent.</summary>
     private const int StableSamples = 3;
 
+    /// <summary>How many of the last log lines a failure prints.</summary>
+    private const int TailLines = 40;
+
     /// <summary>A bounded real wait: a system that never settles is reported, not waited for forever.</summary>
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(10);
 
@@ -22,6 +25,7 @@ internal sealed class ChaosWorld : IDisposable
     private readonly FakeLogCollector _logs;
     private IChaosTarget? _target;
     private int _warnings;
+    private readonly Queue<string> _tail = new();
 
     public ChaosWorld(ChaosStore store)
     {
@@ -78,6 +82,9 @@ internal sealed class ChaosWorld : IDisposable
             handler.Clear();
         }
     }
+
+    /// <summary>Records something odd that is not a violation; it is printed with the log tail.</summary>
+    public void Note(string message) => CheckLogLine($"NOTE (harness) {message}");
 
     public void Violation(string message) => _violations.Enqueue($"[t+{Elapsed.TotalSeconds:0.###} s] {message}");
 
@@ -154,6 +161,15 @@ internal sealed class ChaosWorld : IDisposable
         }
     }
 
+    /// <summary>Gets the last log lines (values are in them only if invariant e failed).</summary>
+    public IReadOnlyList<string> LogTail()
+    {
+        lock (_tail)
+        {
+            return [.. _tail];
+        }
+    }
+
     public void Dispose() => LoggerFactory.Dispose();
 
     private (long, long, long, int, long, long) Fingerprint()
@@ -172,6 +188,15 @@ internal sealed class ChaosWorld : IDisposable
     /// <summary>Invariant (e): no value and no credential in any log line, checked as each line is written.</summary>
     private void CheckLogLine(string line)
     {
+        lock (_tail)
+        {
+            _tail.Enqueue($"[t+{Elapsed.TotalSeconds:0.###} s] {line}");
+            while (_tail.Count > TailLines)
+            {
+                _tail.Dequeue();
+            }
+        }
+
         if (line.StartsWith(nameof(LogLevel.Warning), StringComparison.Ordinal) || line.StartsWith(nameof(LogLevel.Error), StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _warnings);
