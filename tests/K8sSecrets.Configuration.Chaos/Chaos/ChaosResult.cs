@@ -3,7 +3,7 @@ using System.Text;
 namespace K8sSecrets.Configuration.Chaos.Tests.Chaos;
 
 /// <summary>How one seed went; <see cref="Report"/> is what a failure prints, enough to replay it.</summary>
-internal sealed record ChaosResult(string Source, int Seed, IReadOnlyList<ChaosStep> Schedule, int Played, IReadOnlyList<string> Violations, int SettleTimeouts, TimeSpan? Converged, int Warnings, IReadOnlyList<string> LogTail)
+internal sealed record ChaosResult(string Source, int Seed, IReadOnlyList<ChaosStep> Schedule, int Played, IReadOnlyList<string> Violations, int SettleTimeouts, TimeSpan? Converged, int Warnings, IReadOnlyList<string> LogTail, int Notes)
 {
     public bool Passed => Violations.Count == 0;
 

@@ -27,12 +27,14 @@ internal static class ChaosRunner
         var failures = new List<ChaosResult>();
         var slowest = TimeSpan.Zero;
         var warnings = 0L;
+        var notes = 0;
         string? name = null;
         foreach (var seed in seeds)
         {
             var result = await RunSeedAsync(target, seed);
             name = result.Source;
             warnings += result.Warnings;
+            notes += result.Notes;
             if (!result.Passed)
             {
                 failures.Add(result);
@@ -44,7 +46,7 @@ internal static class ChaosRunner
             }
         }
 
-        var summary = $"chaos source={name} seeds={seeds.Count} failed={failures.Count} took={watch.Elapsed.TotalSeconds:0.0} s slowest-convergence={slowest.TotalSeconds:0.###} s (fake) warnings-logged={warnings}";
+        var summary = $"chaos source={name} seeds={seeds.Count} failed={failures.Count} took={watch.Elapsed.TotalSeconds:0.0} s slowest-convergence={slowest.TotalSeconds:0.###} s (fake) warnings-logged={warnings} late-rearms={notes}";
         output?.WriteLine(summary);
         Console.WriteLine(summary);
         if (failures.Count > 0)
@@ -106,7 +108,7 @@ internal static class ChaosRunner
             world.Violation($"the run threw at step {played + 1}: {ex}");
         }
 
-        return new ChaosResult(target.Name, seed, schedule, played, [.. world.Violations], world.SettleTimeouts, converged, world.Warnings, world.LogTail());
+        return new ChaosResult(target.Name, seed, schedule, played, [.. world.Violations], world.SettleTimeouts, converged, world.Warnings, world.LogTail(), world.Notes);
     }
 
     /// <summary>Draws the whole schedule from the seed: the first step writes every group.</summary>

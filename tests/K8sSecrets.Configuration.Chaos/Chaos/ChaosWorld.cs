@@ -25,6 +25,7 @@ internal sealed class ChaosWorld : IDisposable
     private readonly FakeLogCollector _logs;
     private IChaosTarget? _target;
     private int _warnings;
+    private int _notes;
     private readonly Queue<string> _tail = new();
 
     public ChaosWorld(ChaosStore store)
@@ -84,7 +85,14 @@ internal sealed class ChaosWorld : IDisposable
     }
 
     /// <summary>Records something odd that is not a violation; it is printed with the log tail.</summary>
-    public void Note(string message) => CheckLogLine($"NOTE (harness) {message}");
+    public void Note(string message)
+    {
+        Interlocked.Increment(ref _notes);
+        CheckLogLine($"NOTE (harness) {message}");
+    }
+
+    /// <summary>Gets how many notes were taken (see <see cref="Note"/>).</summary>
+    public int Notes => Volatile.Read(ref _notes);
 
     public void Violation(string message) => _violations.Enqueue($"[t+{Elapsed.TotalSeconds:0.###} s] {message}");
 

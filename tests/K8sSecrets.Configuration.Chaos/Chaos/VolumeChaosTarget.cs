@@ -34,7 +34,7 @@ internal sealed class VolumeChaosTarget(bool kubelet) : IChaosTarget
 
     /// <summary>
     /// After the faults stop, the next read comes at the latest when the failure backoff ends
-    /// (MaxRetryDelay, 30 s) or at the next poll (2 s) if notifications are off; a paused write or a
+    /// (MaxRetryDelay, 30 s) or at the next poll (5 s) if notifications are off; a paused write or a
     /// blip is undone within its own step. 60 s leaves room for one more failed read.
     /// </summary>
     public TimeSpan ConvergenceBound => TimeSpan.FromSeconds(60);
@@ -55,7 +55,7 @@ internal sealed class VolumeChaosTarget(bool kubelet) : IChaosTarget
     public void AddSource(KubernetesSecretsBuilder secrets)
         => secrets.FromVolume(Root, options =>
         {
-            options.PollInterval = TimeSpan.FromSeconds(2);
+            options.PollInterval = TimeSpan.FromSeconds(5);
             options.WatcherFactory = path =>
             {
                 if (_inotifyOff)
