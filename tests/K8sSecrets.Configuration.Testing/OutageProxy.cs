@@ -113,7 +113,10 @@ public sealed class OutageProxy : IAsyncDisposable
     {
         try
         {
-            client.LingerState = new LingerOption(true, 0); // an RST, as a dying process's kernel sends
+            if (client.Client is { } socket)
+            {
+                socket.LingerState = new LingerOption(true, 0); // an RST, as a dying process's kernel sends
+            }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {

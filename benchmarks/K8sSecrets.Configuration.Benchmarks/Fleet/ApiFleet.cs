@@ -112,7 +112,8 @@ internal static class ApiFleet
     /// <summary>
     /// Waits (bounded) until every client has listed and then opened a watch again after the cut;
     /// returns when each one's new watch was sent (0: never). A client whose resumed watch was
-    /// answered at once has not recovered until it lists: the 410 comes inside that answer.
+    /// answered at once has not recovered until it lists: the 410 comes inside that answer. A
+    /// watch's own status is known only when it ends, so the list's 200 is what proves the server back.
     /// </summary>
     private static async Task<long[]> RecoveredAsync(VaultApiTap tap, int count, long cut, TimeSpan bound, CancellationToken cancellationToken)
     {
@@ -123,9 +124,9 @@ internal static class ApiFleet
         {
             Array.Clear(listedAt);
             Array.Clear(recoveredAt);
-            foreach (var sent in tap.All.Where(s => s.At >= cut && s.Status == 200).OrderBy(static s => s.At))
+            foreach (var sent in tap.All.Where(s => s.At >= cut).OrderBy(static s => s.At))
             {
-                if (sent.Kind == "list" && listedAt[sent.Client] == 0)
+                if (sent is { Kind: "list", Status: 200 } && listedAt[sent.Client] == 0)
                 {
                     listedAt[sent.Client] = sent.At;
                 }

@@ -7,10 +7,12 @@ namespace K8sSecrets.Configuration.Benchmarks.Fleet;
 /// The client side of the Vault and Kubernetes API fleets: one <see cref="DelegatingHandler"/> per
 /// client, all writing to one log, each request stamped when it is sent, with its kind ("login",
 /// "read", "list", "watch"...) and its status (0 when no answer came: a refused or reset connection).
-/// The fakes keep no times and cannot see refused connections, so this is what the figures come from.
+/// The fakes keep no times and cannot see refused connections, so this is what the figures come from;
+/// "answered" below means "reached the server" (a watch's status is known only at its first line).
 /// </summary>
 internal sealed class VaultApiTap(Func<HttpRequestMessage, string> kind)
 {
+    private static readonly TimeSpan s_refusedWithin = TimeSpan.FromSeconds(1);
     private readonly Func<HttpRequestMessage, string> _kind = kind;
     private readonly ConcurrentQueue<Sent> _sent = new();
     private readonly ConcurrentDictionary<string, int> _inFlight = new(StringComparer.Ordinal);
@@ -28,7 +30,7 @@ internal sealed class VaultApiTap(Func<HttpRequestMessage, string> kind)
     /// <summary>A handler for client <paramref name="client"/> whose inner handler its owner sets (the Kubernetes client chains its own).</summary>
     public DelegatingHandler For(int client) => new Handler(this, client);
 
-    /// <summary>Requests per whole second from <paramref name="start"/>, answered ones only.</summary>
+    /// <summary>Requests per whole second from <paramref name="start"/> that reached the server (refused connections left out).</summary>
     public double[] RatePerSecond(long start, long end)
     {
         var seconds = new double[(int)Math.Ceiling(Stopwatch.GetElapsedTime(start, end).TotalSeconds) + 1];
@@ -70,27 +72,63 @@ internal sealed class VaultApiTap(Func<HttpRequestMessage, string> kind)
         _peakInFlight.AddOrUpdate(what, now, (_, peak) => Math.Max(peak, now));
     }
 
-    /// <summary>One request: its client, kind, the <see cref="Stopwatch"/> timestamp it was sent at, and its status (0: no answer).</summary>
-    internal sealed record Sent(int Client, string Kind, long At, int Status);
+    /// <summary>
+    /// One request: its client, kind, the <see cref="Stopwatch"/> timestamp it was sent at, and its
+    /// status: <see cref="Pending"/> until the handler below returns (a watch stays there until its
+    /// first line), <see cref="Refused"/> when it never reached the server (a refused connection),
+    /// <see cref="Lost"/> when the connection broke after it was sent.
+    /// </summary>
+    internal sealed class Sent(int client, string kind, long at)
+    {
+        public const int Refused = 0;
+
+        public const int Pending = -1;
+
+        public const int Lost = -2;
+
+        private int _status = Pending;
+
+        public int Client => client;
+
+        public string Kind => kind;
+
+        public long At => at;
+
+        public int Status
+        {
+            get => Volatile.Read(ref _status);
+            set => Volatile.Write(ref _status, value);
+        }
+    }
 
     private sealed class Handler(VaultApiTap tap, int client) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var what = tap._kind(request);
-            var at = Stopwatch.GetTimestamp();
+            var sent = new Sent(client, what, Stopwatch.GetTimestamp());
+            tap._sent.Enqueue(sent);
             tap.Enter(what);
-            var status = 0;
+            var status = Sent.Lost;
             try
             {
                 var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 status = (int)response.StatusCode;
                 return response;
             }
+            catch (HttpRequestException ex) when (ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }
+                && Stopwatch.GetElapsedTime(sent.At) < s_refusedWithin)
+            {
+                // Refused at once. A watch waiting for its first line whose connection is reset is
+                // retried by SocketsHttpHandler on a new connection, which is refused too: that one
+                // had reached the server, and took as long as it was open.
+                status = Sent.Refused;
+                throw;
+            }
             finally
             {
                 tap._inFlight.AddOrUpdate(what, 0, static (_, n) => n - 1);
-                tap._sent.Enqueue(new Sent(client, what, at, status));
+                sent.Status = status;
             }
         }
     }

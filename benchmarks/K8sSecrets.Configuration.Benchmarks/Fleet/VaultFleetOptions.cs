@@ -15,11 +15,11 @@ internal sealed record VaultFleetOptions
     /// <summary>Gets each client's poll interval (the library's default is 1 minute; shorter keeps the run short).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Gets how long Vault is gone (connections reset, then refused).</summary>
-    public TimeSpan Down { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Gets how long Vault is gone (connections reset, then refused); with <see cref="Sealed"/>, one poll interval, so that every client meets the outage.</summary>
+    public TimeSpan Down { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets how long Vault answers 503 sealed once it listens again.</summary>
-    public TimeSpan Sealed { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan Sealed { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets a value indicating whether the restart loses every token (a dev-mode or restored Vault), so every client logs in again.</summary>
     public bool LoseTokens { get; init; } = true;
