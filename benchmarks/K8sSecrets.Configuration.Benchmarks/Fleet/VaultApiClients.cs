@@ -35,10 +35,6 @@ internal sealed class VaultApiClients : IDisposable
     /// <summary>Starts <paramref name="count"/> clients evenly over <paramref name="window"/> from <paramref name="start"/>, and waits for every <c>Build()</c>.</summary>
     public static async Task<VaultApiClients> StartAsync(int count, TimeSpan window, long start, Func<int, IConfigurationRoot> build, CancellationToken cancellationToken)
     {
-        // Build() blocks its thread while the first load runs (and while a throttled start waits):
-        // enough threads that a thousand starts are not queued behind each other.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 256), Math.Max(io, 256));
         var clients = new VaultApiClients(count);
         var builds = new Task[count];
         for (var i = 0; i < count; i++)
@@ -50,7 +46,10 @@ internal sealed class VaultApiClients : IDisposable
             }
 
             var client = i;
-            builds[i] = Task.Run(() => clients.Build(client, build), cancellationToken);
+            // Build() blocks its thread while the first load runs (and while a throttled start
+            // waits): a thread of its own, as each pod is a process of its own, so that blocked
+            // starts do not starve the thread pool the loads' own continuations run on.
+            builds[i] = Task.Factory.StartNew(() => clients.Build(client, build), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
 
         await Task.WhenAll(builds);
