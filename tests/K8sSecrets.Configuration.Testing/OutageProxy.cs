@@ -21,6 +21,7 @@ public sealed class OutageProxy : IAsyncDisposable
     private int _port;
     private int _serial;
     private int _accepted;
+    private int _generation;
 
     private OutageProxy(Uri target)
     {
@@ -64,6 +65,7 @@ public sealed class OutageProxy : IAsyncDisposable
         {
             _listener?.Stop();
             _listener = null;
+            _generation++;
         }
 
         foreach (var id in _open.Keys)
@@ -136,7 +138,7 @@ public sealed class OutageProxy : IAsyncDisposable
                 var client = await listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
                 Interlocked.Increment(ref _accepted);
                 pumps.RemoveAll(static p => p.IsCompleted);
-                pumps.Add(ForwardAsync(client));
+                pumps.Add(ForwardAsync(client, Generation));
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -147,7 +149,18 @@ public sealed class OutageProxy : IAsyncDisposable
         await Task.WhenAll(pumps).ConfigureAwait(false);
     }
 
-    private async Task ForwardAsync(TcpClient client)
+    private int Generation
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _generation;
+            }
+        }
+    }
+
+    private async Task ForwardAsync(TcpClient client, int generation)
     {
         var id = Interlocked.Increment(ref _serial);
         var upstream = new TcpClient { NoDelay = true };
@@ -156,9 +169,10 @@ public sealed class OutageProxy : IAsyncDisposable
         {
             await upstream.ConnectAsync(_target, _stop.Token).ConfigureAwait(false);
             _open[id] = (client, upstream);
-            if (!IsUp)
+            if (Generation != generation)
             {
-                // Went down while this one was connecting.
+                // Went down (and maybe up again) while this one was connecting: it dies with the rest.
+                Reset(client);
                 throw new SocketException((int)SocketError.ConnectionReset);
             }
 

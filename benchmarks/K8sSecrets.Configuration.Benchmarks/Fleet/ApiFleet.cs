@@ -169,9 +169,10 @@ internal static class ApiFleet
             $"one Secret watched by every client (fieldSelector), default ApiSecretOptions{(options.ReconnectSpread is { } spread ? $" but ReconnectSpread {S(spread)}" : string.Empty)}",
             $"cut at {S(Stopwatch.GetElapsedTime(t.Start, t.Cut))}: every connection reset, {S(options.Down)} refused, history {(options.Compact ? "compacted (resumed watches get 410)" : "kept")}",
             $"after the cut: first request answered at {F(firstBack)} s, all {recovered.Count}/{clients.Count} listed and watching again by {F(recovered.DefaultIfEmpty(double.NaN).Max())} s (median {F(VaultApiTap.Quantile(recovered, 0.5)?.TotalSeconds ?? double.NaN)} s), {openWatches} watches open after",
-            $"after the cut: {afterCut.Count(static s => s.Kind == "list" && s.Status != 0)} lists, {afterCut.Count(static s => s.Kind == "watch" && s.Status != 0)} watches answered, {afterCut.Count(static s => s.Status == 0)} attempts refused or reset; peak {tap.PeakPerSecond(static s => s.Status != 0, t.Cut)}/s list+watch, {tap.PeakPerSecond(static s => s.Kind == "list" && s.Status != 0, t.Cut)}/s lists",
+            $"after the cut: {afterCut.Count(static s => s.Kind == "list" && s.Status != 0)} lists, {afterCut.Count(static s => s.Kind == "watch" && s.Status != 0)} watches answered, {afterCut.Count(static s => s.Status == 0)} attempts refused or reset; peak {tap.PeakPerSecond(static s => s.Status != 0, t.Cut)}/s list+watch (busiest 100 ms: {tap.Peak(static s => s.Status != 0, t.Cut, TimeSpan.FromMilliseconds(100))}), {tap.PeakPerSecond(static s => s.Kind == "list" && s.Status != 0, t.Cut)}/s lists",
             $"peak lists in flight {tap.PeakInFlight("list")}, against the API server's default --max-requests-inflight {MaxRequestsInflight} (APF: about 245 seats for workload-low); it has no per-second quota",
             $"the reconnect policy alone predicts: {model}",
+            Late(afterCut, recoveredAt, t.Cut),
             $"{connections} TCP connections accepted by the proxy",
             everySeen ? "every client saw the MODIFIED Secret" : $"{clients.Count - seen.Count} clients did not see the MODIFIED Secret within 60 s",
             clients.BuildFailures == 0 ? "no Build() failure" : "Build() failures: " + string.Join(" | ", clients.FirstFailures),
@@ -196,6 +197,16 @@ internal static class ApiFleet
             everySeen ? VaultApiTap.Quantile(seen, 1) : null,
             rates,
             notes);
+    }
+
+    /// <summary>What the first client that had not recovered when the wait ended did after the cut, for the notes.</summary>
+    private static string Late(List<VaultApiTap.Sent> afterCut, long[] recoveredAt, long cut)
+    {
+        var late = Array.IndexOf(recoveredAt, 0L);
+        return late < 0
+            ? "every client recovered within the wait"
+            : $"client {late} had not recovered when the wait ended; its requests after the cut: "
+                + string.Join(", ", afterCut.Where(s => s.Client == late).OrderBy(static s => s.At).Select(s => $"{s.Kind} {s.Status} at {F(Stopwatch.GetElapsedTime(cut, s.At).TotalSeconds)} s"));
     }
 
     /// <summary>

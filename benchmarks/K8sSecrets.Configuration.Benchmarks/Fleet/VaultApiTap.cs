@@ -47,9 +47,16 @@ internal sealed class VaultApiTap(Func<HttpRequestMessage, string> kind)
     }
 
     /// <summary>The busiest whole second of requests matching <paramref name="where"/> sent at or after <paramref name="from"/>.</summary>
-    public int PeakPerSecond(Func<Sent, bool> where, long from)
+    public int PeakPerSecond(Func<Sent, bool> where, long from) => Peak(where, from, TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// The busiest <paramref name="window"/> of requests matching <paramref name="where"/> sent at or
+    /// after <paramref name="from"/>: at 100 ms, ten times it near the busiest second means the
+    /// second was evenly busy; far above, that the requests came in a herd.
+    /// </summary>
+    public int Peak(Func<Sent, bool> where, long from, TimeSpan window)
         => _sent.Where(s => s.At >= from && where(s))
-            .GroupBy(s => (long)Stopwatch.GetElapsedTime(from, s.At).TotalSeconds)
+            .GroupBy(s => (long)(Stopwatch.GetElapsedTime(from, s.At) / window))
             .Select(static g => g.Count())
             .DefaultIfEmpty(0)
             .Max();
