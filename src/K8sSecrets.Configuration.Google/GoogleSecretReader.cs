@@ -54,7 +54,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
         _time = time;
         _retry = retry;
         _logger = logger;
-        _named = [.. options.Secrets.Select(static s => new GoogleSecretState(s.Name, s.Version, s.TargetName, s.Flatten) { ReadsSecretMetadata = true })];
+        _named = [.. options.Secrets.Select(s => new GoogleSecretState(s.Name, s.Version, s.TargetName, s.Flatten) { ReadsSecretMetadata = options.ReadExpireTime })];
         foreach (var selector in options.Labels)
         {
             _labelled[selector] = new Dictionary<string, GoogleSecretState>(StringComparer.Ordinal);
@@ -331,8 +331,8 @@ internal sealed partial class GoogleSecretReader : IDisposable
     /// Reads one secret by accessing its requested version (<c>latest</c>, a number or an alias): the answer
     /// names the concrete version and carries the payload's CRC32C, so a poll with nothing changed costs one
     /// access call (Secret Manager's access quota, 90,000 a minute per project) and no metadata read (600 a
-    /// minute). A named secret's own metadata (its <c>expireTime</c>) is read at its first read and again only
-    /// when the version or the checksum changed.
+    /// minute). With <see cref="GoogleSecretManagerOptions.ReadExpireTime"/>, a named secret's own metadata (its
+    /// <c>expireTime</c>) is read at its first read and again only when the version or the checksum changed.
     /// </summary>
     private async Task<Outcome> RefreshAsync(GoogleConnection connection, GoogleSecretState state, CancellationToken cancellationToken)
     {
