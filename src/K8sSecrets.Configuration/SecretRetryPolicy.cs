@@ -84,6 +84,26 @@ public sealed class SecretRetryPolicy
     /// <returns>The wait before the next poll, at most <see cref="LongestWait"/>.</returns>
     public static TimeSpan JitterPoll(TimeSpan pollInterval) => Clamp(pollInterval * (1 - (0.1 * Random.Shared.NextDouble())));
 
+    /// <summary>
+    /// How many doublings of <see cref="MinDelay"/> a throttled first load's backoff grows through when the store
+    /// names no <c>Retry-After</c>: 1, 2, 4, then 8 × <see cref="MinDelay"/> (jittered down by up to half).
+    /// </summary>
+    internal const int StartupThrottleSteps = 4;
+
+    /// <summary>
+    /// The wait before a throttled first load is read again. A store that names its <c>Retry-After</c> is asked
+    /// again then, plus up to <see cref="MinDelay"/> at random so that the pods it gave the same answer do not
+    /// come back in the same instant; one that names none (AWS, Google) after the backoff, whose growth stops at
+    /// <see cref="StartupThrottleSteps"/>. The long waits of the ordinary backoff would leave the quota idle while
+    /// pods sleep, stretching a rollout well past the time the quota allows.
+    /// </summary>
+    internal TimeSpan GetStartupDelay(int failures, SecretSourceException failure) => GetStartupDelay(failures, failure, Random.Shared.NextDouble());
+
+    internal TimeSpan GetStartupDelay(int failures, SecretSourceException failure, double random)
+        => failure.RetryAfter is { } asked
+            ? Clamp(CapRetryAfter(asked) + (MinDelay * random))
+            : GetDelay(Math.Min(failures, StartupThrottleSteps), random);
+
     internal TimeSpan GetDelay(int failures, double random)
     {
         var exponent = Math.Clamp(failures - 1, 0, 30);
