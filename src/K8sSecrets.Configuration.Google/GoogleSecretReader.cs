@@ -151,7 +151,9 @@ internal sealed partial class GoogleSecretReader : IDisposable
             }
         }
 
-        var due = AllStates().Where(s => poll || s.RetryAt <= now).ToList();
+        // A first load that the quota interrupted accesses only the secrets it still lacks on its retry: the accesses
+        // that succeeded spent the shared quota too, and in a rollout meeting it every pod retries.
+        var due = AllStates().Where(s => (poll || s.RetryAt <= now) && (_loaded || !s.HasValue || s.Failure is not null)).ToList();
         var outcomes = await Task.WhenAll(due.Select(s => RefreshAsync(_connection, s, cancellationToken))).ConfigureAwait(false);
         ThrowIfFailed(outcomes, strict);
         Schedule(due, outcomes, poll, list);
@@ -187,7 +189,8 @@ internal sealed partial class GoogleSecretReader : IDisposable
         var now = _time.GetTimestamp();
         if (poll)
         {
-            _nextPollAt = After(now, SecretRetryPolicy.JitterPoll(_options.PollInterval));
+            // The first poll after the first load is spread over the whole interval (a rollout's pods poll apart).
+            _nextPollAt = After(now, _loaded ? SecretRetryPolicy.JitterPoll(_options.PollInterval) : SecretRetryPolicy.JitterFirstPoll(_options.PollInterval));
         }
 
         if (list)

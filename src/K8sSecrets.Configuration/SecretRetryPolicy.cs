@@ -85,6 +85,16 @@ public sealed class SecretRetryPolicy
     public static TimeSpan JitterPoll(TimeSpan pollInterval) => Clamp(pollInterval * (1 - (0.1 * Random.Shared.NextDouble())));
 
     /// <summary>
+    /// The first poll after a source's first load: anywhere from a tenth to the whole of the interval, so that
+    /// pods started together (a rollout loads them all within seconds) spread their polls over the interval at
+    /// once instead of polling in a band for ever after; later polls use <see cref="JitterPoll"/>, which keeps
+    /// them spread.
+    /// </summary>
+    /// <param name="pollInterval">The configured poll interval.</param>
+    /// <returns>The wait before the first poll, at most <see cref="LongestWait"/>.</returns>
+    public static TimeSpan JitterFirstPoll(TimeSpan pollInterval) => Clamp(pollInterval * (0.1 + (0.9 * (1 - Random.Shared.NextDouble()))));
+
+    /// <summary>
     /// How many doublings of <see cref="MinDelay"/> a throttled first load's backoff grows through when the store
     /// names no <c>Retry-After</c>: 1, 2, 4, then 8 × <see cref="MinDelay"/> (jittered down by up to half).
     /// </summary>
