@@ -26,17 +26,17 @@ internal static class CloudFleetCommand
         var runs = new List<(string Name, Func<FleetClock, Task<ICloudFleetStore>> Start, double Speed, double Steady, TimeSpan Startup)>();
         if (store is "azure" or "all")
         {
-            runs.Add(("azure", c => AzureFleetStore.StartAsync(c, secrets, poll), 1, 20, TimeSpan.FromMinutes(10)));
+            runs.Add(("azure", c => AzureFleetStore.StartAsync(c, secrets, poll), 1, 20, TimeSpan.FromMinutes(5)));
         }
 
         if (store is "aws" or "all")
         {
-            runs.Add(("aws", c => AwsFleetStore.StartAsync(c, secrets, poll), 1, 20, TimeSpan.FromMinutes(2)));
+            runs.Add(("aws", c => AwsFleetStore.StartAsync(c, secrets, poll), 1, 20, TimeSpan.FromSeconds(30)));
         }
 
         if (store is "google" or "all")
         {
-            runs.Add(("google", c => GoogleFleetStore.StartAsync(c, secrets, poll), 0.5, 5, TimeSpan.FromMinutes(2)));
+            runs.Add(("google", c => GoogleFleetStore.StartAsync(c, secrets, poll), 0.25, 3, TimeSpan.FromSeconds(30)));
         }
 
         var ok = true;

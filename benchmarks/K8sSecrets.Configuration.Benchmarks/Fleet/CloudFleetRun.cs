@@ -145,13 +145,19 @@ internal static class CloudFleetRun
     }
 
     /// <summary>
-    /// The shortest rollout the quota allows: every client's cold-load calls of each operation at the
-    /// operation's quota rate, the slowest operation deciding, and never shorter than the start window.
+    /// The shortest rollout the quota allows: every client's cold-load calls W of each operation, admitted
+    /// at most L per fixed window of length T, need the start of window ceil(W / L) (that is
+    /// (ceil(W / L) - 1) x T); the slowest operation decides, and no rollout ends before its last pod starts
+    /// (the start window).
     /// </summary>
     private static TimeSpan QuotaBoundMinimum(ICloudFleetStore store, CloudFleetSettings settings)
     {
-        var seconds = store.Quotas.Select((q, i) => (double)store.ColdLoadCalls[i] * settings.Clients / q.Quota.PerSecond).Max();
-        var bound = TimeSpan.FromSeconds(seconds);
+        var bound = store.Quotas.Select((q, i) =>
+        {
+            var calls = (long)store.ColdLoadCalls[i] * settings.Clients;
+            var windows = (calls + q.Quota.Limit - 1) / q.Quota.Limit;
+            return q.Quota.Window * Math.Max(0, windows - 1);
+        }).Max();
         return bound > settings.Window ? bound : settings.Window;
     }
 
