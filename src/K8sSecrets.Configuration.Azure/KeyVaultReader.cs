@@ -25,6 +25,13 @@ internal sealed partial class KeyVaultReader
     private bool _loaded;
     private bool _hadFailures;
 
+    /// <summary>
+    /// The listing of a first load that the vault throttled while its values were being fetched. The retry
+    /// fetches the values still missing against it instead of listing again: each list page is a transaction of
+    /// the vault's limit, and in a rollout meeting that limit every pod retries several times.
+    /// </summary>
+    private List<SecretProperties>? _throttledListing;
+
     public KeyVaultReader(SecretClient client, AzureKeyVaultOptions options, SecretSourceContext context, ILogger logger)
     {
         _client = client;
@@ -51,7 +58,8 @@ internal sealed partial class KeyVaultReader
     public async Task<SecretSnapshot?> ReadAsync(bool readAll, CancellationToken cancellationToken)
     {
         var strict = !_loaded && !_options.Optional;
-        var listed = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var listed = _throttledListing ?? await ListAsync(cancellationToken).ConfigureAwait(false);
+        _throttledListing = null;
         var wanted = Select(listed, strict);
         var changed = false;
         foreach (var name in _secrets.Keys.Where(n => !wanted.ContainsKey(n)).ToList())
@@ -65,7 +73,16 @@ internal sealed partial class KeyVaultReader
         var failures = new List<KeyValuePair<string, string>>();
         if (due.Count > 0)
         {
-            changed |= await FetchAsync(due, strict, failures, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                changed |= await FetchAsync(due, strict, failures, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SecretSourceException e) when (e.IsThrottled && !_loaded)
+            {
+                // The values fetched so far are kept (FetchAsync stored them); so is the listing, for the retry.
+                _throttledListing = listed;
+                throw;
+            }
         }
 
         _loaded = true;

@@ -82,6 +82,17 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
     /// At most one day.</value>
     public TimeSpan? LabelListInterval { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether each named secret's metadata is read for its <c>expireTime</c> (reported as the
+    /// source's earliest expiry): once at its first read and again whenever its version or checksum changes.
+    /// A metadata read spends the "read" quota (600 a minute per project, shared by every pod): a rollout of
+    /// 1,000 pods naming 50 secrets would need 50,000 of them, more than 83 minutes of the whole quota, and
+    /// every rotation one per pod. Leave it off for fleets; a secret deleted at its <c>expireTime</c> is still
+    /// noticed by the next poll's access. Secrets selected by label get their <c>expireTime</c> from the list.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: named secrets cost one access call each and no read.</value>
+    public bool ReadExpireTime { get; set; }
+
     /// <summary>Gets or sets how many requests to Secret Manager may be in flight at once.</summary>
     /// <value>The default is 10.</value>
     public int MaxConcurrentRequests { get; set; } = 10;
