@@ -50,6 +50,7 @@ public sealed class AzureStoreTests
                     name: payments
             """);
 
+        h.Clock.Fake.Advance(TimeSpan.FromSeconds(1)); // read a second after the writes, so no value is refetched to rule out a same-second write
         var config = m.Build(path, es => es.UseAzureKeyVault(kv =>
         {
             kv.Credential = h.Credential;                     // in a pod: WorkloadIdentityCredential from the webhook's environment
