@@ -58,7 +58,9 @@ public sealed class FleetReconnectTests : IAsyncDisposable
         _proxy.Down();
         _proxy.Up(); // a cut, not an outage: the resumed watches reach the server and get the 410
 
-        await Eventually.HoldsAsync(() => _server.Lists.Count() - listsBefore >= Clients && _server.ActiveWatches == Clients, "every client relisted and watches again");
+        var back = await Eventually.TrueAsync(() => _server.Lists.Count() - listsBefore >= Clients && _server.ActiveWatches == Clients);
+        Assert.True(back, $"every client relisted and watches again: {_server.Lists.Count() - listsBefore} lists, {_server.ActiveWatches} open watches, {_server.Watches.Count() - watchesBefore} watch requests; "
+            + string.Join(", ", _server.Requests.Skip(listsBefore + watchesBefore).GroupBy(static r => r.Authorization).Select(static g => $"{g.Key[^2..]}:{string.Concat(g.Select(static r => r.IsWatch ? "w" + r.ResourceVersion : "L"))}")));
         Assert.Contains(_server.Watches.Skip(watchesBefore), w => long.Parse(w.ResourceVersion ?? "0", CultureInfo.InvariantCulture) < compactedAt);
         _server.Put(Ns, "app", ("password", "v1"));
         await Eventually.HoldsAsync(() => _clients.All(c => c.Root["password"] == "v1"), "every client sees the change made after the cut");
@@ -98,6 +100,12 @@ public sealed class FleetReconnectTests : IAsyncDisposable
         {
             Host = _proxy.Address.ToString(),
             AccessToken = "fleet-" + i.ToString(CultureInfo.InvariantCulture),
+
+            // About one run in six, one client's list after the 410 is received by the fake but its
+            // answer never reaches the client (seen without the proxy too; cause not found yet, see
+            // benchmarks/README.md, "Fleet: Vault and the Kubernetes API"). The client's own timeout
+            // (100 s by default) ends that list and the informer lists again; 5 s keeps the test short.
+            HttpClientTimeout = TimeSpan.FromSeconds(5),
         });
         try
         {
