@@ -25,7 +25,9 @@ public sealed class OutageProxy : IAsyncDisposable
 
     private OutageProxy(Uri target)
     {
-        _target = new IPEndPoint(IPAddress.Parse(target.Host), target.Port);
+        _target = IPAddress.TryParse(target.Host, out var address)
+            ? new IPEndPoint(address, target.Port)
+            : throw new ArgumentException($"OutageProxy forwards to an IP address (a fake's http://127.0.0.1:port/), not '{target.Host}'.", nameof(target));
     }
 
     /// <summary>Gets the address to give the clients: <c>http://127.0.0.1:{port}/</c>, the same before and after an outage.</summary>
