@@ -22,6 +22,7 @@ public sealed class OutageProxy : IAsyncDisposable
     private int _serial;
     private int _accepted;
     private int _generation;
+    private int _disposed;
 
     private OutageProxy(Uri target)
     {
@@ -101,6 +102,11 @@ public sealed class OutageProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         Down();
         Task[] loops;
