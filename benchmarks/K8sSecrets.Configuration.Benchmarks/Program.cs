@@ -1,6 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using K8sSecrets.Configuration.Benchmarks;
+using K8sSecrets.Configuration.Benchmarks.Fleet;
 
 // "latency" runs the rotation-latency and idle probe, "api" the Kubernetes API (FromApi) probe,
 // "aws" the AWS Secrets Manager call-count probe;
@@ -35,14 +36,20 @@ if (args is ["syscalls", ..])
     return SyscallProbe.Run(args);
 }
 
-if (args is ["fleet-vault", ..])
+if (args is ["fleet-vault", ..] or ["fleet", "vault", ..])
 {
-    return await K8sSecrets.Configuration.Benchmarks.Fleet.VaultFleet.MainAsync(args[1..]);
+    return await K8sSecrets.Configuration.Benchmarks.Fleet.VaultFleet.MainAsync(args[(args[0] == "fleet" ? 2 : 1)..]);
 }
 
-if (args is ["fleet-api", ..])
+if (args is ["fleet-api", ..] or ["fleet", "api", ..])
 {
-    return await K8sSecrets.Configuration.Benchmarks.Fleet.ApiFleet.MainAsync(args[1..]);
+    return await K8sSecrets.Configuration.Benchmarks.Fleet.ApiFleet.MainAsync(args[(args[0] == "fleet" ? 2 : 1)..]);
+}
+
+if (args is ["fleet", ..] && (args.Length == 1 || args[1].StartsWith("--", StringComparison.Ordinal) || CloudFleetCommand.Handles(args[1])))
+{
+    // The cloud stores' fleets; "fleet vault" and "fleet api" are the Vault and Kubernetes API scenarios.
+    return await CloudFleetCommand.RunAsync(args);
 }
 
 if (args is ["azure", ..])

@@ -16,6 +16,7 @@ internal sealed class AwsSecretsManagerSource : SecretSource
     private readonly SecretRetryPolicy _retry;
     private AwsSecretsReader? _reader;
     private int _partialFailures;
+    private bool _polled;
     private int _disposed;
 
     public AwsSecretsManagerSource(string name, AwsSecretsManagerOptions options, Func<AwsSecretsReader> open, SecretRetryPolicy retry)
@@ -69,7 +70,9 @@ internal sealed class AwsSecretsManagerSource : SecretSource
     /// <summary>The jittered poll interval, or the retry policy's backoff when that is sooner and a secret is worth retrying.</summary>
     private TimeSpan NextRead(AwsSecretsReader reader)
     {
-        var poll = SecretRetryPolicy.JitterPoll(_interval);
+        // The first poll after the first load is spread over the whole interval (a rollout's pods poll apart).
+        var poll = _polled ? SecretRetryPolicy.JitterPoll(_interval) : SecretRetryPolicy.JitterFirstPoll(_interval);
+        _polled = true;
         if (!reader.HasTransientFailure)
         {
             _partialFailures = 0;

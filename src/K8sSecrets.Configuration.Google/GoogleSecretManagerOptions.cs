@@ -56,7 +56,7 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
     /// as <c>projects/{project}/locations/{location}/secrets/...</c>. With the default (global) endpoint,
     /// the location's regional endpoint <c>https://secretmanager.{location}.rep.googleapis.com/</c> is used;
     /// another endpoint (a private one, a test double) is kept. A regional <see cref="Endpoint"/> of another
-    /// location is refused.
+    /// location is refused, and so is <c>global</c>: global secrets have no location (leave this unset).
     /// </summary>
     /// <value>The default is <see langword="null"/>: the location of a regional <see cref="Endpoint"/>, else
     /// global secrets (<c>projects/{project}/secrets/...</c>).</value>
@@ -81,6 +81,17 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
     /// <value>The default is <see langword="null"/>: the larger of <see cref="PollInterval"/> and 5 minutes.
     /// At most one day.</value>
     public TimeSpan? LabelListInterval { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether each named secret's metadata is read for its <c>expireTime</c> (reported as the
+    /// source's earliest expiry): once at its first read and again whenever its version or checksum changes.
+    /// A metadata read spends the "read" quota (600 a minute per project, shared by every pod): a rollout of
+    /// 1,000 pods naming 50 secrets would need 50,000 of them, more than 83 minutes of the whole quota, and
+    /// every rotation one per pod. Leave it off for fleets; a secret deleted at its <c>expireTime</c> is still
+    /// noticed by the next poll's access. Secrets selected by label get their <c>expireTime</c> from the list.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: named secrets cost one access call each and no read.</value>
+    public bool ReadExpireTime { get; set; }
 
     /// <summary>Gets or sets how many requests to Secret Manager may be in flight at once.</summary>
     /// <value>The default is 10.</value>
@@ -219,9 +230,19 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
 
     private void CheckLocation()
     {
+        if (GoogleNames.IsGlobal(GoogleNames.LocationOf(Endpoint)))
+        {
+            throw new ArgumentException($"Endpoint {Endpoint.GetLeftPart(UriPartial.Authority)} names no region: {GoogleNames.GlobalIsNoLocation}", nameof(Endpoint));
+        }
+
         if (Location is null)
         {
             return;
+        }
+
+        if (GoogleNames.IsGlobal(Location))
+        {
+            throw new ArgumentException($"Location '{Location}' names no region: {GoogleNames.GlobalIsNoLocation}", nameof(Location));
         }
 
         if (!GoogleNames.IsLocation(Location))

@@ -54,7 +54,7 @@ internal sealed partial class GoogleSecretReader : IDisposable
         _time = time;
         _retry = retry;
         _logger = logger;
-        _named = [.. options.Secrets.Select(static s => new GoogleSecretState(s.Name, s.Version, s.TargetName, s.Flatten) { ReadsSecretMetadata = true })];
+        _named = [.. options.Secrets.Select(s => new GoogleSecretState(s.Name, s.Version, s.TargetName, s.Flatten) { ReadsSecretMetadata = options.ReadExpireTime })];
         foreach (var selector in options.Labels)
         {
             _labelled[selector] = new Dictionary<string, GoogleSecretState>(StringComparer.Ordinal);
@@ -151,7 +151,9 @@ internal sealed partial class GoogleSecretReader : IDisposable
             }
         }
 
-        var due = AllStates().Where(s => poll || s.RetryAt <= now).ToList();
+        // A first load that the quota interrupted accesses only the secrets it still lacks on its retry: the accesses
+        // that succeeded spent the shared quota too, and in a rollout meeting it every pod retries.
+        var due = AllStates().Where(s => (poll || s.RetryAt <= now) && (_loaded || !s.HasValue || s.Failure is not null)).ToList();
         var outcomes = await Task.WhenAll(due.Select(s => RefreshAsync(_connection, s, cancellationToken))).ConfigureAwait(false);
         ThrowIfFailed(outcomes, strict);
         Schedule(due, outcomes, poll, list);
@@ -187,7 +189,8 @@ internal sealed partial class GoogleSecretReader : IDisposable
         var now = _time.GetTimestamp();
         if (poll)
         {
-            _nextPollAt = After(now, SecretRetryPolicy.JitterPoll(_options.PollInterval));
+            // The first poll after the first load is spread over the whole interval (a rollout's pods poll apart).
+            _nextPollAt = After(now, _loaded ? SecretRetryPolicy.JitterPoll(_options.PollInterval) : SecretRetryPolicy.JitterFirstPoll(_options.PollInterval));
         }
 
         if (list)
@@ -331,8 +334,8 @@ internal sealed partial class GoogleSecretReader : IDisposable
     /// Reads one secret by accessing its requested version (<c>latest</c>, a number or an alias): the answer
     /// names the concrete version and carries the payload's CRC32C, so a poll with nothing changed costs one
     /// access call (Secret Manager's access quota, 90,000 a minute per project) and no metadata read (600 a
-    /// minute). A named secret's own metadata (its <c>expireTime</c>) is read at its first read and again only
-    /// when the version or the checksum changed.
+    /// minute). With <see cref="GoogleSecretManagerOptions.ReadExpireTime"/>, a named secret's own metadata (its
+    /// <c>expireTime</c>) is read at its first read and again only when the version or the checksum changed.
     /// </summary>
     private async Task<Outcome> RefreshAsync(GoogleConnection connection, GoogleSecretState state, CancellationToken cancellationToken)
     {
@@ -460,7 +463,16 @@ internal sealed partial class GoogleSecretReader : IDisposable
 
         if (state.Flatten)
         {
-            var entries = ParseObject(bytes);
+            List<KeyValuePair<string, string?>>? entries;
+            try
+            {
+                entries = ParseObject(bytes);
+            }
+            catch (SecretSourceException e)
+            {
+                return Fail(state, $"Version {version} of Google secret '{state.SecretId}': {e.Message} The last good values stay.", transient: false);
+            }
+
             if (entries is null)
             {
                 return Fail(state, $"Version {version} of Google secret '{state.SecretId}' is not a JSON object, so it cannot be flattened under '{state.TargetName.Replace('/', ':')}'; the last good values stay.", transient: false);

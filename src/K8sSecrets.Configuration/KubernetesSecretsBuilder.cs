@@ -47,10 +47,12 @@ public sealed class KubernetesSecretsBuilder
     /// <summary>
     /// Gets or sets how long the first load of a required source that its store throttles (HTTP 429,
     /// <c>ThrottlingException</c>, <c>RESOURCE_EXHAUSTED</c>, or any transient failure with a
-    /// <c>Retry-After</c>) is retried before <c>Build()</c> fails. Each wait is the retry backoff
-    /// (<see cref="MinRetryDelay"/>, doubling, jittered) and never shorter than the store's
-    /// <c>Retry-After</c> (capped at <see cref="MaxRetryAfter"/>); a store asking for longer than the budget
-    /// left fails at once. Other failures (403, a missing secret, a bad setting) fail <c>Build()</c> at once,
+    /// <c>Retry-After</c>) is retried before <c>Build()</c> fails. Each wait is the store's <c>Retry-After</c>
+    /// (capped at <see cref="MaxRetryAfter"/>) plus up to <see cref="MinRetryDelay"/> of jitter; without one it is
+    /// the retry backoff (<see cref="MinRetryDelay"/>, doubling, jittered) held at 8 × <see cref="MinRetryDelay"/>,
+    /// so that pods come back as soon as the quota allows. A store asking for longer than the budget left fails
+    /// at once. For a rollout, set it to at least the time the store's quota needs for every pod's first load
+    /// (see each store's page in docs/). Other failures (403, a missing secret, a bad setting) fail <c>Build()</c> at once,
     /// and optional sources start empty as before. <c>Build()</c> blocks for at most about this long.
     /// </summary>
     /// <value>The default is 30 seconds; <see cref="TimeSpan.Zero"/> fails at the first throttled answer; at most one day.</value>

@@ -84,11 +84,46 @@ public sealed class SecretRetryPolicy
     /// <returns>The wait before the next poll, at most <see cref="LongestWait"/>.</returns>
     public static TimeSpan JitterPoll(TimeSpan pollInterval) => Clamp(pollInterval * (1 - (0.1 * Random.Shared.NextDouble())));
 
+    /// <summary>
+    /// The first poll after a source's first load: anywhere from a tenth to the whole of the interval, so that
+    /// pods started together (a rollout loads them all within seconds) spread their polls over the interval at
+    /// once instead of polling in a band for ever after; later polls use <see cref="JitterPoll"/>, which keeps
+    /// them spread.
+    /// </summary>
+    /// <param name="pollInterval">The configured poll interval.</param>
+    /// <returns>The wait before the first poll, at most <see cref="LongestWait"/>.</returns>
+    public static TimeSpan JitterFirstPoll(TimeSpan pollInterval) => Clamp(pollInterval * (0.1 + (0.9 * (1 - Random.Shared.NextDouble()))));
+
+    /// <summary>
+    /// How many doublings of <see cref="MinDelay"/> a throttled first load's backoff grows through when the store
+    /// names no <c>Retry-After</c>: 1, 2, 4, then 8 × <see cref="MinDelay"/> (jittered down by up to half).
+    /// </summary>
+    internal const int StartupThrottleSteps = 4;
+
+    /// <summary>
+    /// The wait before a throttled first load is read again. A store that names its <c>Retry-After</c> is asked
+    /// again then, plus up to <see cref="MinDelay"/> at random so that the pods it gave the same answer do not
+    /// come back in the same instant; one that names none (AWS, Google) after the backoff, whose growth stops at
+    /// <see cref="StartupThrottleSteps"/>. The long waits of the ordinary backoff would leave the quota idle while
+    /// pods sleep, stretching a rollout well past the time the quota allows.
+    /// </summary>
+    internal TimeSpan GetStartupDelay(int failures, SecretSourceException failure) => GetStartupDelay(failures, failure, Random.Shared.NextDouble());
+
+    internal TimeSpan GetStartupDelay(int failures, SecretSourceException failure, double random)
+        => failure.RetryAfter is { } asked
+            ? Clamp(CapRetryAfter(asked) + (MinDelay * random))
+            : GetDelay(Math.Min(failures, StartupThrottleSteps), random);
+
+    /// <summary>
+    /// The backoff in whole ticks: the doubling goes on until the cap is reached however small
+    /// <see cref="MinDelay"/> is (2^62 ticks is past any cap of a day), and the jittered delay is rounded
+    /// up, so it is never under half the ceiling.
+    /// </summary>
     internal TimeSpan GetDelay(int failures, double random)
     {
-        var exponent = Math.Clamp(failures - 1, 0, 30);
-        var ceiling = Math.Min(MinDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxDelay.TotalMilliseconds);
-        return Clamp(TimeSpan.FromMilliseconds(ceiling * (0.5 + (random / 2))));
+        var exponent = Math.Clamp(failures - 1, 0, 62);
+        var ceiling = Math.Min(MinDelay.Ticks * Math.Pow(2, exponent), MaxDelay.Ticks);
+        return Clamp(TimeSpan.FromTicks((long)Math.Ceiling(ceiling * (0.5 + (random / 2)))));
     }
 
     /// <summary>Brings any wait into [0, <see cref="LongestWait"/>].</summary>

@@ -8,8 +8,9 @@ public sealed partial class SecretsConfigurationProvider
     /// <summary>
     /// The first load. A required source whose store throttles it (<see cref="SecretSourceException.IsThrottled"/>,
     /// or a transient failure with a <c>Retry-After</c>) is read again within <see cref="RefreshSettings.StartupTimeout"/>,
-    /// each wait the retry policy's jittered backoff and never shorter than the store's <c>Retry-After</c>, so that a
-    /// rollout meeting the store's quota waits instead of failing its pods. Any other failure, an optional source, or a
+    /// each wait the store's <c>Retry-After</c> plus a little jitter, or without one a backoff held at 8 × the first
+    /// retry delay (<see cref="SecretRetryPolicy.GetStartupDelay(int, SecretSourceException)"/>), so that a rollout
+    /// meeting the store's quota waits instead of failing its pods, and comes back as soon as the quota allows. Any other failure, an optional source, or a
     /// budget of zero returns at once, as before. Time goes through the builder's <see cref="TimeProvider"/>.
     /// </summary>
     /// <returns>The failure that ends the load, or <see langword="null"/> when it succeeded.</returns>
@@ -32,7 +33,7 @@ public sealed partial class SecretsConfigurationProvider
                 return ThrottledThroughout(throttled, attempt, budget, asked > left ? (asked, left) : null);
             }
 
-            var wait = _settings.Retry.GetDelay(attempt, throttled);
+            var wait = _settings.Retry.GetStartupDelay(attempt, throttled);
             wait = wait < left ? wait : left;
             Log.StartupThrottled(_logger, Source.Kind, Source.Name, Seconds(wait), Seconds(left));
             try

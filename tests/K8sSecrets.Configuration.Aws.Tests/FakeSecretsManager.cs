@@ -61,6 +61,9 @@ public sealed class FakeSecretsManager : IAsyncDisposable
 
     public bool DenyListSecrets { get; set; }
 
+    /// <summary>Gets or sets the enforced request quotas (none when null): see <see cref="SecretsManagerQuota"/>.</summary>
+    public SecretsManagerQuota? Quota { get; set; }
+
     /// <summary>Gets or sets the answer every signed request gets while set (an outage), before any queued fault.</summary>
     public SmFault? Outage { get; set; }
 
@@ -112,6 +115,9 @@ public sealed class FakeSecretsManager : IAsyncDisposable
             queue.Enqueue(fault);
         }
     }
+
+    /// <summary>Drops the scripted faults not yet answered.</summary>
+    public void ClearFaults() => _faults.Clear();
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
@@ -198,6 +204,12 @@ public sealed class FakeSecretsManager : IAsyncDisposable
             }
 
             await WriteAsync(context, fault.Status, fault.Body);
+            return;
+        }
+
+        if (Quota?.Admit(action) is { } throttled)
+        {
+            await WriteAsync(context, throttled.Status, throttled.Json);
             return;
         }
 

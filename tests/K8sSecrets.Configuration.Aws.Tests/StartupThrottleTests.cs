@@ -28,6 +28,22 @@ public sealed class StartupThrottleTests
     }
 
     [Fact]
+    public async Task Without_Retry_After_a_throttled_first_load_is_asked_again_at_least_every_8_s_so_ten_throttles_fit_a_70_s_budget()
+    {
+        // The ordinary backoff doubles to 2 minutes: its 7th wait alone (16-32 s, after at least 31.5 s) would
+        // leave the quota idle and run past the budget. At start-up it stops growing at 8 × MinRetryDelay.
+        await using var h = await AwsHarness.StartAsync();
+        h.Fake.Put("prod/a", "a1");
+        h.Fake.Fail("ListSecrets", new SmFault(400, Throttled), times: 10);
+
+        var building = Task.Run(() => Build(h, TimeSpan.FromSeconds(70)));
+        using var config = (ConfigurationRoot)await MoveClockUntilDoneAsync(h, building);
+
+        Assert.Equal("a1", config["A"]);
+        Assert.Equal(11, h.Fake.Count("ListSecrets"));
+    }
+
+    [Fact]
     public async Task A_store_that_throttles_for_the_whole_budget_fails_Build_naming_the_source_and_the_budget()
     {
         await using var h = await AwsHarness.StartAsync();

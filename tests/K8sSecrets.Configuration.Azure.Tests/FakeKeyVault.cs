@@ -57,6 +57,9 @@ public sealed class FakeKeyVault : IAsyncDisposable
     /// <summary>Gets or sets the answer every authorized request gets while set (an outage), before any queued fault.</summary>
     public KeyVaultFault? Outage { get; set; }
 
+    /// <summary>Gets or sets the vault's enforced transaction limit (none when null): see <see cref="KeyVaultQuota"/>.</summary>
+    public KeyVaultQuota? Quota { get; set; }
+
     public int MaxInFlight { get; private set; }
 
     public int ListCount => Requests.Count(r => r.IsList && r.HadAuthorization);
@@ -125,6 +128,9 @@ public sealed class FakeKeyVault : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the scripted faults not yet answered.</summary>
+    public void ClearFaults() => _faults.Clear();
+
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
@@ -159,6 +165,11 @@ public sealed class FakeKeyVault : IAsyncDisposable
             if (string.IsNullOrEmpty(request.Query["api-version"]))
             {
                 await Error(context, 400, "BadParameter", "The 'api-version' query parameter is required.");
+                return;
+            }
+
+            if (Quota is { } quota && !await quota.AdmitAsync(context))
+            {
                 return;
             }
 

@@ -30,7 +30,7 @@ public sealed class DisposalTests : IDisposable
         var access = h.Store.Hold("access");
         var inOrder = AnswerAccessOnceExpiryArrivedAsync(expiry, access, releaseExpiry: true);
 
-        var error = Assert.Throws<SecretSourceException>(() => h.Build(gcp => gcp.Secret("db")));
+        var error = Assert.Throws<SecretSourceException>(() => h.Build(gcp => { gcp.ReadExpireTime = true; gcp.Secret("db"); }));
 
         await inOrder;
         Assert.Contains("403 PERMISSION_DENIED", error.Message, StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public sealed class DisposalTests : IDisposable
         var hold = h.Store.Hold("secret");
         var inOrder = AnswerAccessOnceExpiryArrivedAsync(hold, h.Store.Hold("access"), releaseExpiry: false);
 
-        var error = Assert.Throws<SecretSourceException>(() => h.Build(gcp => gcp.Secret("db")));
+        var error = Assert.Throws<SecretSourceException>(() => h.Build(gcp => { gcp.ReadExpireTime = true; gcp.Secret("db"); }));
 
         await inOrder;
         Assert.Contains("403 PERMISSION_DENIED", error.Message, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class DisposalTests : IDisposable
     {
         await using var h = await GoogleHarness.StartAsync();
         h.Store.AddVersion("db", "one");
-        var config = h.Build(gcp => gcp.Secret("db"));
+        var config = h.Build(gcp => { gcp.ReadExpireTime = true; gcp.Secret("db"); });
         h.Store.AddVersion("db", "two");
         var hold = h.Store.Hold("secret");
 

@@ -19,7 +19,7 @@ public sealed class ExpiryAndSentinelTests
         var config = new ConfigurationBuilder().AddKubernetesSecrets(secrets =>
         {
             secrets.TimeProvider = h.Clock;
-            var options = new GoogleSecretManagerOptions { ProjectId = FakeSecretManager.Project, Credential = h.WorkloadIdentity(), Endpoint = h.Store.Address };
+            var options = new GoogleSecretManagerOptions { ProjectId = FakeSecretManager.Project, Credential = h.WorkloadIdentity(), Endpoint = h.Store.Address, ReadExpireTime = true };
             options.Secret("db").Secret("api").SecretsWithLabel("app", "payments");
             options.CheckSettings();
             secrets.AddSource(context => source = GoogleSecretManagerKubernetesSecretsBuilderExtensions.Create(options, context));

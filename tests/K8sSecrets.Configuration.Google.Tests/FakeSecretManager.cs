@@ -75,6 +75,9 @@ public sealed class FakeSecretManager : IAsyncDisposable
 
     public int MaxInFlight { get; private set; }
 
+    /// <summary>Gets or sets the enforced per-project quotas (none when null): see <see cref="SecretManagerQuota"/>.</summary>
+    public SecretManagerQuota? Quota { get; set; }
+
     /// <summary>Gets or sets the answer every authenticated request gets while set (an outage), before any queued fault.</summary>
     public GsmFault? Outage { get; set; }
 
@@ -164,6 +167,9 @@ public sealed class FakeSecretManager : IAsyncDisposable
             queue.Enqueue(fault);
         }
     }
+
+    /// <summary>Drops the scripted faults not yet answered.</summary>
+    public void ClearFaults() => _faults.Clear();
 
     /// <summary>Holds every request of a kind (after it is recorded) until <see cref="GsmHold.Release"/> or the client gives up.</summary>
     public GsmHold Hold(string kind) => _holds.GetOrAdd(kind, _ => new GsmHold());
@@ -275,6 +281,11 @@ public sealed class FakeSecretManager : IAsyncDisposable
         if (token is null || !_acceptToken(token))
         {
             await WriteError(context, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.");
+            return;
+        }
+
+        if (Quota is { } quota && !await quota.AdmitAsync(context, kind))
+        {
             return;
         }
 

@@ -105,5 +105,43 @@ public sealed class PollCostTests(ITestOutputHelper output)
         Assert.Contains("FAILED_PRECONDITION (the version is disabled or destroyed) for secret 'pinned' (version 1)", h.Logs.AllText(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_cold_load_and_a_rotation_of_named_secrets_spend_no_read_quota_unless_expireTime_is_asked_for()
+    {
+        await using var h = await GoogleHarness.StartAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            h.Store.AddVersion($"named{i}", $"n{i}");
+        }
+
+        var config = h.Build(gcp =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                gcp.Secret($"named{i}");
+            }
+        });
+        Assert.Equal("n0", config["named0"]);
+        Assert.Equal(0, h.Store.Count("secret"));
+
+        h.Store.AddVersion("named0", "rotated");
+        await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(5));
+        await Testing.Eventually.HoldsAsync(() => config["named0"] == "rotated", "the rotation is published");
+        await h.Clock.WaitUntilIdleAsync();
+        Assert.Equal(0, h.Store.Count("secret"));
+        Assert.Equal(0, h.Store.Count("version") + h.Store.Count("list"));
+
+        // Asked for, each secret's metadata is read once at its first read.
+        await using var withExpiry = await GoogleHarness.StartAsync();
+        withExpiry.Store.AddVersion("named0", "n0");
+        withExpiry.Store.AddVersion("named1", "n1");
+        withExpiry.Build(gcp =>
+        {
+            gcp.ReadExpireTime = true;
+            gcp.Secret("named0").Secret("named1");
+        });
+        Assert.Equal(2, withExpiry.Store.Count("secret"));
+    }
+
     private static Dictionary<string, int> CountByKind(FakeSecretManager store) => Kinds.ToDictionary(k => k, store.Count);
 }

@@ -79,6 +79,7 @@ public sealed class ReadTests
         var config = h.Build(gcp =>
         {
             gcp.PollInterval = TimeSpan.FromMinutes(1);
+            gcp.ReadExpireTime = true;
             gcp.Secret("db-password", key: "Db:Password");
             gcp.Secret("api-key");
         });
@@ -110,7 +111,7 @@ public sealed class ReadTests
         await using var h = await GoogleHarness.StartAsync();
         h.Store.MetadataDenied = true;
         h.Store.AddVersion("db-password", "one");
-        var config = h.Build(gcp => gcp.Secret("db-password", key: "Db:Password"));
+        var config = h.Build(gcp => { gcp.ReadExpireTime = true; gcp.Secret("db-password", key: "Db:Password"); });
         var changes = 0;
         GoogleHarness.Provider(config).Changed += (_, _) => Interlocked.Increment(ref changes);
 
