@@ -56,15 +56,22 @@ internal sealed partial class SecretInformer
                 timeoutSeconds: timeoutSeconds,
                 onError: error =>
                 {
-                    watchdog.Change(idleLimit, Timeout.InfiniteTimeSpan);
-                    if (OnStreamError(error, stream))
-                    {
-                        idle.Cancel(); // expired: stop reading even if the server keeps the stream open
-                    }
+                    // Expired: the server ends the watch after its 410, so read on until it does; the
+                    // client then finishes the response and its connection goes back to the pool clean.
+                    // Cancelling at once made the client abandon a read in flight on that connection,
+                    // which took the answer of the next request sent on it (the list): that list then
+                    // waited out the client's timeout. A server that keeps the stream open is cut
+                    // after a short grace.
+                    watchdog.Change(OnStreamError(error, stream) ? s_expiredGrace : idleLimit, Timeout.InfiniteTimeSpan);
                 },
                 cancellationToken: idle.Token);
             await foreach (var (type, secret) in events.WithCancellation(idle.Token).ConfigureAwait(false))
             {
+                if (stream.Expired)
+                {
+                    continue; // nothing after a 410 is applied; the list that follows is the truth
+                }
+
                 watchdog.Change(idleLimit, Timeout.InfiniteTimeSpan);
                 if (lines++ == 0)
                 {

@@ -13,6 +13,9 @@ internal sealed partial class SecretInformer
 {
     private static readonly TimeSpan s_quickEnd = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a watch that answered 410 is read on for the server to end it, before it is cut.</summary>
+    private static readonly TimeSpan s_expiredGrace = TimeSpan.FromSeconds(1);
+
     private readonly IInformerOwner _owner;
     private readonly ApiSecretOptions _options;
     private readonly SecretRetryPolicy _retry;

@@ -22,10 +22,13 @@ public sealed class OutageProxy : IAsyncDisposable
     private int _serial;
     private int _accepted;
     private int _generation;
+    private int _disposed;
 
     private OutageProxy(Uri target)
     {
-        _target = new IPEndPoint(IPAddress.Parse(target.Host), target.Port);
+        _target = IPAddress.TryParse(target.Host, out var address)
+            ? new IPEndPoint(address, target.Port)
+            : throw new ArgumentException($"OutageProxy forwards to an IP address (a fake's http://127.0.0.1:port/), not '{target.Host}'.", nameof(target));
     }
 
     /// <summary>Gets the address to give the clients: <c>http://127.0.0.1:{port}/</c>, the same before and after an outage.</summary>
@@ -99,6 +102,11 @@ public sealed class OutageProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         Down();
         Task[] loops;

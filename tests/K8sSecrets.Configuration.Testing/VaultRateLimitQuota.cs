@@ -25,9 +25,11 @@ public sealed class VaultRateLimitQuota
     public VaultRateLimitQuota(int rate, TimeProvider clock, TimeSpan? interval = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rate, 1);
+        ArgumentNullException.ThrowIfNull(clock);
+        _interval = interval ?? TimeSpan.FromSeconds(1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_interval, TimeSpan.Zero, nameof(interval));
         Rate = rate;
         _clock = clock;
-        _interval = interval ?? TimeSpan.FromSeconds(1);
     }
 
     public int Rate { get; }
