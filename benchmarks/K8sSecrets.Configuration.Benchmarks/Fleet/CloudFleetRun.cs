@@ -17,8 +17,8 @@ internal sealed record CloudFleetSettings(
     double SteadySpeed,
     int Seed);
 
-/// <summary>One operation's requests per simulated second against its quota, for the chart.</summary>
-internal sealed record FleetSeries(string Operation, double QuotaPerSecond, double[] Rate, double[] Throttled);
+/// <summary>One operation's requests per simulated second against its quota (counted per window of <paramref name="Window"/>), for the chart.</summary>
+internal sealed record FleetSeries(string Operation, double QuotaPerSecond, TimeSpan Window, double[] Rate, double[] Admitted, double[] Throttled);
 
 /// <summary>
 /// Runs one cloud store's fleet: <see cref="CloudFleetSettings.Clients"/> providers, each built on its own
@@ -80,7 +80,7 @@ internal static class CloudFleetRun
         var series = store.Quotas.Select(q =>
         {
             var (admitted, refused) = q.Quota.PerSecondCounts();
-            return new FleetSeries(q.Operation, q.Quota.PerSecond, [.. admitted.Zip(refused, (a, r) => (double)(a + r))], [.. refused.Select(r => (double)r)]);
+            return new FleetSeries(q.Operation, q.Quota.PerSecond, q.Quota.Window, [.. admitted.Zip(refused, (a, r) => (double)(a + r))], [.. admitted.Select(a => (double)a)], [.. refused.Select(r => (double)r)]);
         }).ToList();
         var limiting = series[0];
         var from = (int)writeAt.TotalSeconds;
