@@ -29,8 +29,6 @@ internal static class ApiProbe
     {
         await MeasureEventLatencyAsync(events);
         await MeasureIdleWatchAsync();
-        ReconnectSimulation.Run(clients: 1000, outage: TimeSpan.Zero, seed: 1);
-        ReconnectSimulation.Run(clients: 1000, outage: TimeSpan.FromSeconds(30), seed: 1);
         await MeasureCutOffAsync(informers: 1000);
         return 0;
     }

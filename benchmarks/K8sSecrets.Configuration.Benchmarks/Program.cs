@@ -7,6 +7,7 @@ using K8sSecrets.Configuration.Benchmarks.Fleet;
 // "aws" the AWS Secrets Manager call-count probe;
 // "syscalls" the cold-load process that syscalls.sh counts under strace;
 // "google" the Google Secret Manager probe; "azure" the Azure Key Vault probe;
+// "fleet-vault" and "fleet-api" the Vault restart and Kubernetes API reconnect fleets;
 // anything else goes to BenchmarkDotNet.
 if (args is ["latency", ..])
 {
@@ -33,6 +34,16 @@ if (args is ["google", ..])
 if (args is ["syscalls", ..])
 {
     return SyscallProbe.Run(args);
+}
+
+if (args is ["fleet-vault", ..] or ["fleet", "vault", ..])
+{
+    return await K8sSecrets.Configuration.Benchmarks.Fleet.VaultFleet.MainAsync(args[(args[0] == "fleet" ? 2 : 1)..]);
+}
+
+if (args is ["fleet-api", ..] or ["fleet", "api", ..])
+{
+    return await K8sSecrets.Configuration.Benchmarks.Fleet.ApiFleet.MainAsync(args[(args[0] == "fleet" ? 2 : 1)..]);
 }
 
 if (args is ["fleet", ..] && (args.Length == 1 || args[1].StartsWith("--", StringComparison.Ordinal) || CloudFleetCommand.Handles(args[1])))

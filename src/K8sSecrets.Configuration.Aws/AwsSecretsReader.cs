@@ -362,6 +362,10 @@ internal sealed partial class AwsSecretsReader : IDisposable
         {
             return SetFailure(state, $"The SecretBinary of secret {Describe(state)} is not valid base64; its last good value stays.");
         }
+        catch (SecretSourceException e)
+        {
+            return SetFailure(state, $"Secret {Describe(state)}: {e.Message} Its last good value stays.");
+        }
 
         if (entries.Count == 0)
         {

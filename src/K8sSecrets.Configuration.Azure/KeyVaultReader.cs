@@ -159,7 +159,7 @@ internal sealed partial class KeyVaultReader
                 continue;
             }
 
-            wanted[name] = new Wanted(name, snapshotName!, properties.Version, properties.ExpiresOn, properties.ContentType, Stamp(properties));
+            wanted[name] = new Wanted(name, snapshotName!, properties.Version, properties.ExpiresOn, properties.ContentType, Stamp(properties), IsRacy(properties, now));
         }
 
         foreach (var name in _skipped.Keys.Where(n => !skipped.Contains(n)).ToList())
@@ -286,7 +286,7 @@ internal sealed partial class KeyVaultReader
                         $"Secret '{secret.Name}' in Azure Key Vault {Vault} has content type application/json but holds a JSON {document.RootElement.ValueKind}, not an object; the last good value stays.");
                 }
 
-                entries = SecretJson.Flatten(document.RootElement, secret.SnapshotName);
+                entries = Flatten(secret, document.RootElement);
             }
             catch (JsonException e)
             {
@@ -300,7 +300,22 @@ internal sealed partial class KeyVaultReader
             entries = [new(secret.SnapshotName, text)];
         }
 
-        return new KeyVaultSecretState(secret.Stamp, secret.ExpiresOn, entries);
+        // A value fetched within the second of its listed update time may be older than a second write in that
+        // same second, which would list with the same stamp: its stamp is not trusted, so the next read fetches it again.
+        return new KeyVaultSecretState(secret.Racy ? secret.Stamp + "|racy" : secret.Stamp, secret.ExpiresOn, entries);
+    }
+
+    /// <summary>Flattens a JSON secret; one past the flattener's budget fails naming the secret.</summary>
+    private List<KeyValuePair<string, string?>> Flatten(Wanted secret, JsonElement root)
+    {
+        try
+        {
+            return SecretJson.Flatten(root, secret.SnapshotName);
+        }
+        catch (SecretSourceException e)
+        {
+            throw new SecretSourceException($"Secret '{secret.Name}' in Azure Key Vault {Vault}: {e.Message} The last good value stays.") { IsTransient = false };
+        }
     }
 
     private SecretSourceException Describe(Wanted secret, Exception error) => error switch
@@ -360,10 +375,19 @@ internal sealed partial class KeyVaultReader
     private static string Stamp(SecretProperties properties)
         => string.Join('|', properties.Version, properties.UpdatedOn?.ToUnixTimeMilliseconds(), properties.ContentType);
 
+    /// <summary>
+    /// Whether a secret was listed within the second of its update time. Key Vault lists no version and
+    /// stamps updates in whole seconds, so two writes in one second list alike: a value fetched between
+    /// them would look current for ever ("racily clean"). Measured on the source's clock; a clock behind
+    /// the vault's only makes the check hold longer (one more GET per read until it catches up).
+    /// </summary>
+    private static bool IsRacy(SecretProperties properties, DateTimeOffset now)
+        => properties.UpdatedOn is { } updated && now < updated + TimeSpan.FromSeconds(1);
+
     private static bool SameEntries(List<KeyValuePair<string, string?>> left, List<KeyValuePair<string, string?>> right)
         => left.Count == right.Count
             && left.Zip(right).All(p => string.Equals(p.First.Key, p.Second.Key, StringComparison.Ordinal)
                 && string.Equals(p.First.Value, p.Second.Value, StringComparison.Ordinal));
 
-    private sealed record Wanted(string Name, string SnapshotName, string? Version, DateTimeOffset? ExpiresOn, string? ContentType, string Stamp);
+    private sealed record Wanted(string Name, string SnapshotName, string? Version, DateTimeOffset? ExpiresOn, string? ContentType, string Stamp, bool Racy);
 }

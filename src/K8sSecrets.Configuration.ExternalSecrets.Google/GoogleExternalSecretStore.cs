@@ -60,7 +60,9 @@ internal sealed class GoogleExternalSecretStore(Action<GoogleSecretManagerOption
             project = node.Text("projectID");
             if (node.Text("location") is { Length: > 0 } location)
             {
-                options.Location = GoogleNames.IsLocation(location)
+                options.Location = GoogleNames.IsGlobal(location)
+                    ? throw node.FailAt("location", $"'{location}' names no region: {GoogleNames.GlobalIsNoLocation}")
+                    : GoogleNames.IsLocation(location)
                     ? location
                     : throw node.FailAt("location", $"'{location}' is not a Secret Manager location (lower-case letters, digits and '-', for example europe-west1).");
             }

@@ -35,6 +35,18 @@ internal static class GoogleNames
     /// <summary>A version: a positive number, <c>latest</c>, or an alias (letters, digits, <c>-</c>, <c>_</c>).</summary>
     public static bool IsVersion(string value) => IsSecretId(value) && value.Length <= 63 && value != "0";
 
+    /// <summary>
+    /// Why <c>global</c> is no location: Secret Manager's global secrets have none (they are named
+    /// <c>projects/{project}/secrets/{id}</c> and served by the global endpoint), and it has no regional
+    /// endpoint of that name (its regional endpoint locations are regions only).
+    /// </summary>
+    public const string GlobalIsNoLocation =
+        "global secrets have no location (they are named projects/<project>/secrets/<id> and read at https://secretmanager.googleapis.com/), and secretmanager.global.rep.googleapis.com does not exist. "
+        + "Leave the location unset for global secrets, or name the region of regional ones, for example europe-west1.";
+
+    /// <summary>Whether a location is <c>global</c> (in any case), which names the global endpoint rather than a location.</summary>
+    public static bool IsGlobal(string? location) => string.Equals(location, "global", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>A location such as <c>europe-west1</c>: a lower-case letter, then lower-case letters, digits and <c>-</c>, at most 63.</summary>
     public static bool IsLocation(string value) => value.Length is > 0 and <= 63 && char.IsAsciiLetterLower(value[0]) && !value.AsSpan().ContainsAnyExcept(LocationChars);
 

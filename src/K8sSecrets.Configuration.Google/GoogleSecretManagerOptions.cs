@@ -56,7 +56,7 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
     /// as <c>projects/{project}/locations/{location}/secrets/...</c>. With the default (global) endpoint,
     /// the location's regional endpoint <c>https://secretmanager.{location}.rep.googleapis.com/</c> is used;
     /// another endpoint (a private one, a test double) is kept. A regional <see cref="Endpoint"/> of another
-    /// location is refused.
+    /// location is refused, and so is <c>global</c>: global secrets have no location (leave this unset).
     /// </summary>
     /// <value>The default is <see langword="null"/>: the location of a regional <see cref="Endpoint"/>, else
     /// global secrets (<c>projects/{project}/secrets/...</c>).</value>
@@ -230,9 +230,19 @@ public sealed class GoogleSecretManagerOptions : SecretSourceOptions
 
     private void CheckLocation()
     {
+        if (GoogleNames.IsGlobal(GoogleNames.LocationOf(Endpoint)))
+        {
+            throw new ArgumentException($"Endpoint {Endpoint.GetLeftPart(UriPartial.Authority)} names no region: {GoogleNames.GlobalIsNoLocation}", nameof(Endpoint));
+        }
+
         if (Location is null)
         {
             return;
+        }
+
+        if (GoogleNames.IsGlobal(Location))
+        {
+            throw new ArgumentException($"Location '{Location}' names no region: {GoogleNames.GlobalIsNoLocation}", nameof(Location));
         }
 
         if (!GoogleNames.IsLocation(Location))

@@ -463,7 +463,16 @@ internal sealed partial class GoogleSecretReader : IDisposable
 
         if (state.Flatten)
         {
-            var entries = ParseObject(bytes);
+            List<KeyValuePair<string, string?>>? entries;
+            try
+            {
+                entries = ParseObject(bytes);
+            }
+            catch (SecretSourceException e)
+            {
+                return Fail(state, $"Version {version} of Google secret '{state.SecretId}': {e.Message} The last good values stay.", transient: false);
+            }
+
             if (entries is null)
             {
                 return Fail(state, $"Version {version} of Google secret '{state.SecretId}' is not a JSON object, so it cannot be flattened under '{state.TargetName.Replace('/', ':')}'; the last good values stay.", transient: false);

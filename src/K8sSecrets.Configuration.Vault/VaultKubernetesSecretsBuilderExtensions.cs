@@ -16,7 +16,8 @@ public static class VaultKubernetesSecretsBuilderExtensions
     /// <exception cref="InvalidOperationException">No path was declared.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An interval is not positive.</exception>
     /// <exception cref="ArgumentException">The address is not https (nor http to this machine, nor allowed by
-    /// <see cref="VaultSecretOptions.AllowInsecureHttp"/>), or holds user info.</exception>
+    /// <see cref="VaultSecretOptions.AllowInsecureHttp"/>), or holds user info; or a secret, KV mount or auth mount path
+    /// holds <c>?</c>, <c>#</c>, <c>%</c>, <c>\</c>, or a <c>.</c>, <c>..</c> or empty segment (it goes into the request URL).</exception>
     public static KubernetesSecretsBuilder FromVault(this KubernetesSecretsBuilder builder, Action<VaultSecretOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);

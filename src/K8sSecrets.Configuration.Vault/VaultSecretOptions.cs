@@ -119,7 +119,7 @@ public sealed class VaultSecretOptions : SecretSourceOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(role);
         ArgumentException.ThrowIfNullOrWhiteSpace(mountPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(jwtPath);
-        Auth = new KubernetesAuth(role, mountPath.Trim('/'), jwtPath);
+        Auth = new KubernetesAuth(role, VaultPathRule.Checked(mountPath, "The Kubernetes auth mount path", nameof(mountPath)), jwtPath);
         return this;
     }
 
@@ -150,7 +150,7 @@ public sealed class VaultSecretOptions : SecretSourceOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(roleId);
         ArgumentException.ThrowIfNullOrWhiteSpace(secretId);
         ArgumentException.ThrowIfNullOrWhiteSpace(mountPath);
-        Auth = new AppRoleAuth(roleId, secretId, wrapped, mountPath.Trim('/'));
+        Auth = new AppRoleAuth(roleId, secretId, wrapped, VaultPathRule.Checked(mountPath, "The AppRole auth mount path", nameof(mountPath)));
         return this;
     }
 
@@ -210,7 +210,7 @@ public sealed class VaultSecretOptions : SecretSourceOptions
             throw new ArgumentOutOfRangeException(nameof(version), version, "A pinned KV version must be 1 or more.");
         }
 
-        _secrets.Add(new VaultSecretPath(path.Trim('/'), string.IsNullOrWhiteSpace(section) ? null : section.Trim(':', '/'), version));
+        _secrets.Add(new VaultSecretPath(VaultPathRule.Checked(path, "The Vault secret path", nameof(path)), string.IsNullOrWhiteSpace(section) ? null : section.Trim(':', '/'), version));
         return this;
     }
 
@@ -229,7 +229,7 @@ public sealed class VaultSecretOptions : SecretSourceOptions
             throw new ArgumentOutOfRangeException(nameof(version), version, "The KV engine version must be 1 or 2.");
         }
 
-        _kvVersions[mountPath.Trim('/') + "/"] = version;
+        _kvVersions[VaultPathRule.Checked(mountPath, "The KV mount path", nameof(mountPath)) + "/"] = version;
         return this;
     }
 

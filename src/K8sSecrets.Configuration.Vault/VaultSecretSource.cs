@@ -240,9 +240,16 @@ internal sealed partial class VaultSecretSource : SecretSource
         }
 
         var skipped = new List<string>();
-        List<KeyValuePair<string, string?>> entries = _options.RawFields
-            ? [new(path.FailureName, fields.GetRawText())]
-            : SecretJson.Flatten(fields, prefix, skipped);
+        List<KeyValuePair<string, string?>> entries;
+        try
+        {
+            entries = _options.RawFields ? [new(path.FailureName, fields.GetRawText())] : SecretJson.Flatten(fields, prefix, skipped);
+        }
+        catch (SecretSourceException e)
+        {
+            throw new SecretSourceException($"Vault secret '{path.Declared.Path}': {e.Message} The last good values stay.") { IsTransient = e.IsTransient };
+        }
+
         SetEntries(path, entries, version);
         var where = skipped.Count == 0 ? null : string.Join(", ", skipped.Distinct(StringComparer.Ordinal).Select(static s => s.Length == 0 ? "the top level" : $"'{s}'"));
         if (where is not null && !string.Equals(where, path.SkippedFields, StringComparison.Ordinal))

@@ -114,11 +114,16 @@ public sealed class SecretRetryPolicy
             ? Clamp(CapRetryAfter(asked) + (MinDelay * random))
             : GetDelay(Math.Min(failures, StartupThrottleSteps), random);
 
+    /// <summary>
+    /// The backoff in whole ticks: the doubling goes on until the cap is reached however small
+    /// <see cref="MinDelay"/> is (2^62 ticks is past any cap of a day), and the jittered delay is rounded
+    /// up, so it is never under half the ceiling.
+    /// </summary>
     internal TimeSpan GetDelay(int failures, double random)
     {
-        var exponent = Math.Clamp(failures - 1, 0, 30);
-        var ceiling = Math.Min(MinDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxDelay.TotalMilliseconds);
-        return Clamp(TimeSpan.FromMilliseconds(ceiling * (0.5 + (random / 2))));
+        var exponent = Math.Clamp(failures - 1, 0, 62);
+        var ceiling = Math.Min(MinDelay.Ticks * Math.Pow(2, exponent), MaxDelay.Ticks);
+        return Clamp(TimeSpan.FromTicks((long)Math.Ceiling(ceiling * (0.5 + (random / 2)))));
     }
 
     /// <summary>Brings any wait into [0, <see cref="LongestWait"/>].</summary>

@@ -116,6 +116,9 @@ public sealed class FakeSecretsManager : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the scripted faults not yet answered.</summary>
+    public void ClearFaults() => _faults.Clear();
+
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private string PutCore(string name, string? text, byte[]? binary, string? arnSuffix)

@@ -128,6 +128,9 @@ public sealed class FakeKeyVault : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the scripted faults not yet answered.</summary>
+    public void ClearFaults() => _faults.Clear();
+
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)

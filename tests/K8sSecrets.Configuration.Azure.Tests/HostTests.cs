@@ -11,6 +11,7 @@ public sealed class HostTests
         await using var h = await KeyVaultHarness.StartAsync();
         h.Vault.Put("payments-db-password", "one");
         h.Vault.Put("Database--Username", "app");
+        h.Clock.Fake.Advance(TimeSpan.FromSeconds(1)); // read a second after the writes, so no value is refetched to rule out a same-second write
         await using var app = await OptionsMonitorHost.StartAsync(secrets => h.Configure(secrets, kv =>
         {
             kv.PollInterval = TimeSpan.FromMinutes(5);

@@ -128,4 +128,48 @@ public sealed class GoogleStoreTests
             "^https://secretmanager\\.europe-west1\\.rep\\.googleapis\\.com/v1/projects/payments-prod/locations/europe-west1/secrets/payments-db(/|$)",
             u.AbsoluteUri));
     }
+
+    [Fact]
+    public async Task A_store_with_location_global_is_refused_naming_the_field_and_the_fix_before_any_request()
+    {
+        // ESO would send it to secretmanager.global.rep.googleapis.com, which does not exist; global secrets have no location.
+        await using var h = await GoogleHarness.StartAsync();
+        using var m = new Manifest();
+        h.Store.AddVersion("payments-db", "global-value");
+        var redirect = new HostRedirect(h.Store.Address);
+        var path = m.Write($"""
+            apiVersion: external-secrets.io/v1
+            kind: ExternalSecret
+            metadata:
+              name: payments
+            spec:
+              secretStoreRef:
+                name: gcp
+              data:
+              - secretKey: Password
+                remoteRef:
+                  key: payments-db
+            ---
+            apiVersion: external-secrets.io/v1
+            kind: SecretStore
+            metadata:
+              name: gcp
+            spec:
+              provider:
+                gcpsm:
+                  projectID: {FakeSecretManager.Project}
+                  location: global
+            """);
+
+        var error = Assert.Throws<SecretSourceException>(() => m.Build(path, es => es.UseGoogleSecretManager(g =>
+        {
+            g.Credential = h.WorkloadIdentity();
+            g.HttpMessageHandlerFactory = () => redirect;
+        }), s => s.TimeProvider = h.Clock));
+
+        Assert.Contains("spec.provider.gcpsm.location: 'global' names no region", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Leave the location unset for global secrets", error.Message, StringComparison.Ordinal);
+        Assert.Empty(redirect.Asked);
+        Assert.Empty(h.Store.Requests);
+    }
 }

@@ -68,11 +68,13 @@ public sealed class VaultKeyPathTests
 
     public static TheoryData<string?, string, string> UnsafeKeys => new()
     {
-        { "secret", "../../sys/raw/x", "holds a '.' or '..' segment" },
-        { null, "secret/./app", "holds a '.' or '..' segment" },
-        { "secret", "app?version=1", "holds '?', '#' or '%'" },
-        { "secret", "app#x", "holds '?', '#' or '%'" },
-        { "secret", "app%2F..", "holds '?', '#' or '%'" },
+        { "secret", "../../sys/raw/x", "holds a '..' segment" },
+        { null, "secret/./app", "holds a '.' segment" },
+        { "secret", "app?version=1", "holds '?'" },
+        { "secret", "app#x", "holds '#'" },
+        { "secret", "app%2F..", "holds '%'" },
+        { "secret", "app\\..\\..\\sys", "holds '\\'" },
+        { null, "http:evil/x", "holds ':' in its first segment" },
     };
 
     [Theory]
@@ -98,7 +100,20 @@ public sealed class VaultKeyPathTests
 
         var ex = Assert.Throws<SecretSourceException>(() => m.Build(path, es => es.ConfigureVault(v => v.UseToken("t"))));
 
-        Assert.Contains("spec.data[0].key: 'secret/data/../../sys/raw/x' holds a '.' or '..' segment", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.data[0].key: 'secret/data/../../sys/raw/x' holds a '..' segment", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_auth_mount_path_that_would_leave_the_login_URL_is_refused_before_any_request()
+    {
+        await using var h = await VaultHarness.StartAsync();
+        using var m = new Manifest();
+        var path = m.Write(Yaml(h, "secret", "v2", "app").Replace("role: payments", "role: payments\n          mountPath: kubernetes/../../sys/raw", StringComparison.Ordinal));
+
+        var ex = Assert.Throws<SecretSourceException>(() => m.Build(path, es => es.ServiceAccountTokenPath = h.JwtPath, s => s.TimeProvider = h.Clock));
+
+        Assert.Contains("spec.provider.vault.auth.kubernetes.mountPath: 'kubernetes/../../sys/raw' holds a '..' segment", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Vault.Requests);
     }
 
     [Fact]

@@ -168,6 +168,9 @@ public sealed class FakeSecretManager : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the scripted faults not yet answered.</summary>
+    public void ClearFaults() => _faults.Clear();
+
     /// <summary>Holds every request of a kind (after it is recorded) until <see cref="GsmHold.Release"/> or the client gives up.</summary>
     public GsmHold Hold(string kind) => _holds.GetOrAdd(kind, _ => new GsmHold());
 

@@ -5,7 +5,7 @@ internal sealed class SwitchSource(string name, bool optional = false) : SecretS
 {
     private readonly Lock _lock = new();
     private (string Key, string Value)[] _values = [];
-    private string? _failure;
+    private Exception? _failure;
 
     public void Set(params (string Key, string Value)[] values)
     {
@@ -16,11 +16,14 @@ internal sealed class SwitchSource(string name, bool optional = false) : SecretS
         }
     }
 
-    public void Fail(string reason)
+    public void Fail(string reason) => Fail(new SecretSourceException($"{this}: {reason}"));
+
+    /// <summary>Makes reads throw <paramref name="error"/> as it is (a store client's own exception, or one wrapping it).</summary>
+    public void Fail(Exception error)
     {
         lock (_lock)
         {
-            _failure = reason;
+            _failure = error;
         }
     }
 
@@ -28,9 +31,9 @@ internal sealed class SwitchSource(string name, bool optional = false) : SecretS
     {
         lock (_lock)
         {
-            if (_failure is { } reason)
+            if (_failure is { } error)
             {
-                throw new SecretSourceException($"{this}: {reason}");
+                throw error;
             }
 
             var snapshot = NewSnapshot();

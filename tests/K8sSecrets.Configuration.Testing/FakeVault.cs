@@ -11,7 +11,11 @@ namespace K8sSecrets.Configuration.Testing;
 public sealed record VaultRequest(string Method, string Path, string Query, string? Token, string? Namespace, string Body);
 
 /// <summary>A scripted answer that replaces the normal one.</summary>
-public sealed record VaultFault(int Status, string Body, int? RetryAfterSeconds = null, string? Location = null);
+public sealed record VaultFault(int Status, string Body, int? RetryAfterSeconds = null, string? Location = null)
+{
+    /// <summary>Gets further response headers (a rate-limit quota's <c>X-Ratelimit-*</c>), or null.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+}
 
 /// <summary>
 /// A small Vault on loopback (Kestrel, port 0) that answers with the JSON shapes of Vault's API
@@ -51,6 +55,9 @@ public sealed class FakeVault : IAsyncDisposable
     public bool Sealed { get; set; }
 
     public HashSet<string> DeniedPaths { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets a rate-limit quota every request counts against (after scripted faults, before the seal); null for none, Vault's default.</summary>
+    public VaultRateLimitQuota? RateLimitQuota { get; set; }
 
     public TimeSpan TokenTtl { get; set; } = TimeSpan.FromHours(1);
 
@@ -243,6 +250,12 @@ public sealed class FakeVault : IAsyncDisposable
             return;
         }
 
+        if (RateLimitQuota?.Admit(path) is { } throttled)
+        {
+            await WriteFaultAsync(context, throttled);
+            return;
+        }
+
         if (Sealed)
         {
             await WriteAsync(context, 503, """{"errors":["Vault is sealed"]}""");
@@ -263,6 +276,11 @@ public sealed class FakeVault : IAsyncDisposable
         if (fault.Location is { } location)
         {
             context.Response.Headers.Location = location;
+        }
+
+        foreach (var (name, value) in fault.Headers ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[name] = value;
         }
 
         await WriteAsync(context, fault.Status, fault.Body);

@@ -76,6 +76,10 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
         // a role, when there is one, is used from the start; without one, VAULT_TOKEN is (see Prepare).
         var role = FirstSet(spec.Text("vaultRole"), Environment.GetEnvironmentVariable("DEFAULT_VAULT_ROLE"));
         var authMount = FirstSet(spec.Text("vaultMountPoint"), Environment.GetEnvironmentVariable("DEFAULT_VAULT_MOUNT_POINT")) ?? "kubernetes";
+        if (VaultPathRule.Problem(authMount.Trim('/')) is { } mountProblem)
+        {
+            throw request.Invalid("spec.vaultMountPoint", $"the auth mount '{authMount}' {mountProblem}.");
+        }
         if (role is not null)
         {
             options.UseKubernetesAuth(role, authMount, request.Options.ServiceAccountTokenPath);
@@ -91,7 +95,7 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
 
             // The old controller reads data[].key as the API path, as it is (node-vault's read(key)).
             var apiPath = reference.Key.Trim('/');
-            if (VaultKeyPath.Unsafe(apiPath) is { } problem)
+            if (VaultPathRule.Problem(apiPath) is { } problem)
             {
                 throw request.Invalid(reference.FieldPath + ".key", $"'{reference.Key}' {problem}.");
             }
@@ -163,7 +167,7 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
             }
 
             var apiPath = VaultKeyPath.Build(storePath, version == 2, reference.Key.Trim('/'));
-            if (VaultKeyPath.Unsafe(apiPath) is { } problem)
+            if (VaultPathRule.Problem(apiPath) is { } problem)
             {
                 throw request.Invalid(reference.FieldPath + ".key", $"'{reference.Key}' gives the Vault path '{apiPath}', which {problem}.");
             }
@@ -225,7 +229,7 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
                 var jwt = kubernetes.Child("secretRef") is { } secretRef
                     ? request.ResolveFile(secretRef.Path, secretRef.Value, defaultKey: "token")
                     : request.Options.ServiceAccountTokenPath;
-                options.UseKubernetesAuth(kubernetes.RequiredText("role"), kubernetes.Text("mountPath") is { Length: > 0 } m ? m : "kubernetes", jwt);
+                options.UseKubernetesAuth(kubernetes.RequiredText("role"), AuthMount(kubernetes, "mountPath", "kubernetes"), jwt);
                 break;
             default:
                 var appRole = auth.RequiredChild("appRole");
@@ -236,9 +240,16 @@ internal sealed class VaultExternalSecretStore : IExternalSecretStore
                         ? ReadMounted(request, roleRef)
                         : throw appRole.Fail("needs roleId or roleRef.");
                 var secretId = ReadMounted(request, appRole.RequiredChild("secretRef"));
-                options.UseAppRole(roleId, secretId, wrapped: false, appRole.Text("path") is { Length: > 0 } p ? p : "approle");
+                options.UseAppRole(roleId, secretId, wrapped: false, AuthMount(appRole, "path", "approle"));
                 break;
         }
+    }
+
+    /// <summary>An auth method's mount path (it goes into the login URL), checked by the Vault path rule.</summary>
+    private static string AuthMount(ManifestNode method, string field, string fallback)
+    {
+        var mount = method.Text(field) is { Length: > 0 } m ? m : fallback;
+        return VaultPathRule.Problem(mount.Trim('/')) is { } problem ? throw method.FailAt(field, $"'{mount}' {problem}.") : mount;
     }
 
     private static string ReadMounted(ExternalSecretStoreRequest request, ManifestNode selector)

@@ -75,21 +75,4 @@ internal static class VaultKeyPath
         var below = apiPath[(at + skip)..];
         return below.Split('/').Contains(string.Empty) ? null : (apiPath[..at], below);
     }
-
-    /// <summary>
-    /// Why a path cannot be sent as it is, or <see langword="null"/>: the Vault client puts it in a
-    /// URL, where <c>?</c> and <c>#</c> would end the path and <c>.</c> or <c>..</c> segments would
-    /// leave it, so another path than the key names would be read.
-    /// </summary>
-    public static string? Unsafe(string apiPath)
-    {
-        if (apiPath.AsSpan().IndexOfAny('?', '#', '%') >= 0)
-        {
-            return "holds '?', '#' or '%', which would not reach Vault as part of the path";
-        }
-
-        return apiPath.Split('/').Any(static segment => segment is "." or "..")
-            ? "holds a '.' or '..' segment, which would read another path than the key names"
-            : null;
-    }
 }
