@@ -33,8 +33,10 @@ internal static class CloudFleetRun
     public static async Task<(FleetResult Result, IReadOnlyList<FleetSeries> Series)> RunAsync(
         Func<FleetClock, Task<ICloudFleetStore>> start, CloudFleetSettings settings, TextWriter log)
     {
-        using var clock = new FleetClock { Speed = settings.RolloutSpeed };
+        // Time stands still until the store is up, so that the quotas count from the clock's start (a whole window).
+        using var clock = new FleetClock();
         await using var store = await start(clock);
+        clock.Speed = settings.RolloutSpeed;
         var n = settings.Clients;
         var random = new Random(settings.Seed);
         var starts = Enumerable.Range(0, n).Select(_ => settings.Window * random.NextDouble()).Order().ToArray();
