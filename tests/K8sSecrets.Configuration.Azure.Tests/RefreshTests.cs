@@ -220,8 +220,9 @@ public sealed class RefreshTests
         h.Clock.Fake.Advance(TimeSpan.FromSeconds(4));
         await h.Clock.WaitUntilIdleAsync();
         Assert.False(building.IsCompleted);
-        h.Clock.Fake.Advance(TimeSpan.FromSeconds(1));
-        var config = await building;
+        // The wait is the Retry-After plus up to MinRetryDelay (1 s) at random, so that pods told the same time spread.
+        h.Clock.Fake.Advance(TimeSpan.FromSeconds(2));
+        var config = await building.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("a", config["A"]);
         Assert.Contains(h.Logs.Records, r => r.Id.Name == "StartupThrottled");
@@ -267,7 +268,7 @@ public sealed class RefreshTests
         }).Build());
         await h.Clock.WaitUntilIdleAsync();
         Assert.False(building.IsCompleted);
-        h.Clock.Fake.Advance(TimeSpan.FromSeconds(2));
+        h.Clock.Fake.Advance(TimeSpan.FromSeconds(3)); // MaxRetryAfter (2 s) plus up to MinRetryDelay (1 s) of spread.
         using var config = (ConfigurationRoot)await building.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("a", config["A"]);

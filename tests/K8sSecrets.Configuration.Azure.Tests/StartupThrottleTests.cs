@@ -21,7 +21,7 @@ public sealed class StartupThrottleTests
             h.Vault.Put($"S{i}", $"v{i}");
         }
 
-        h.Clock.Fake.Advance(TimeSpan.FromSeconds(1)); // read a second after the writes, so no value is refetched to rule out a same-second write
+        h.Clock.Fake.Advance(TimeSpan.FromSeconds(1)); // Stamps listed within their second are not trusted (fetched again).
         h.Vault.Fail("S9", new KeyVaultFault(429, Throttled, RetryAfterSeconds: 2));
         var building = Task.Run(() => new ConfigurationBuilder().AddKubernetesSecrets(secrets =>
         {

@@ -17,8 +17,8 @@ internal sealed record CloudFleetSettings(
     double SteadySpeed,
     int Seed);
 
-/// <summary>One operation's requests per simulated second against its quota, for the chart.</summary>
-internal sealed record FleetSeries(string Operation, double QuotaPerSecond, double[] Rate, double[] Throttled);
+/// <summary>One operation's requests per simulated second against its quota (counted per window of <paramref name="Window"/>), for the chart.</summary>
+internal sealed record FleetSeries(string Operation, double QuotaPerSecond, TimeSpan Window, double[] Rate, double[] Admitted, double[] Throttled);
 
 /// <summary>
 /// Runs one cloud store's fleet: <see cref="CloudFleetSettings.Clients"/> providers, each built on its own
@@ -33,8 +33,10 @@ internal static class CloudFleetRun
     public static async Task<(FleetResult Result, IReadOnlyList<FleetSeries> Series)> RunAsync(
         Func<FleetClock, Task<ICloudFleetStore>> start, CloudFleetSettings settings, TextWriter log)
     {
-        using var clock = new FleetClock { Speed = settings.RolloutSpeed };
+        // Time stands still until the store is up, so that the quotas count from the clock's start (a whole window).
+        using var clock = new FleetClock();
         await using var store = await start(clock);
+        clock.Speed = settings.RolloutSpeed;
         var n = settings.Clients;
         var random = new Random(settings.Seed);
         var starts = Enumerable.Range(0, n).Select(_ => settings.Window * random.NextDouble()).Order().ToArray();
@@ -80,7 +82,7 @@ internal static class CloudFleetRun
         var series = store.Quotas.Select(q =>
         {
             var (admitted, refused) = q.Quota.PerSecondCounts();
-            return new FleetSeries(q.Operation, q.Quota.PerSecond, [.. admitted.Zip(refused, (a, r) => (double)(a + r))], [.. refused.Select(r => (double)r)]);
+            return new FleetSeries(q.Operation, q.Quota.PerSecond, q.Quota.Window, [.. admitted.Zip(refused, (a, r) => (double)(a + r))], [.. admitted.Select(a => (double)a)], [.. refused.Select(r => (double)r)]);
         }).ToList();
         var limiting = series[0];
         var from = (int)writeAt.TotalSeconds;

@@ -19,6 +19,16 @@ internal static class FleetChart
             var throttled = plot.Add.Signal(s.Throttled);
             throttled.LegendText = "throttled answers/s";
             throttled.Color = Colors.OrangeRed;
+            if (s.Window > TimeSpan.FromSeconds(1))
+            {
+                // The quota counts whole windows: what it admitted per window, as a rate, is what meets the quota line.
+                var perWindow = PerWindow(s.Admitted, (int)s.Window.TotalSeconds);
+                var admitted = plot.Add.Signal(perWindow);
+                admitted.LegendText = string.Create(CultureInfo.InvariantCulture, $"admitted per {s.Window.TotalSeconds:0} s window, as a rate");
+                admitted.Color = Colors.Green;
+                admitted.LineWidth = 2;
+            }
+
             var quota = plot.Add.HorizontalLine(s.QuotaPerSecond);
             quota.LegendText = string.Create(CultureInfo.InvariantCulture, $"quota {s.QuotaPerSecond:0.##}/s");
             quota.LinePattern = LinePattern.Dashed;
@@ -39,6 +49,20 @@ internal static class FleetChart
         }
 
         return paths;
+    }
+
+    /// <summary>Each second's value is the mean rate of the fixed window it falls in.</summary>
+    private static double[] PerWindow(double[] perSecond, int window)
+    {
+        var result = new double[perSecond.Length];
+        for (var start = 0; start < perSecond.Length; start += window)
+        {
+            var end = Math.Min(start + window, perSecond.Length);
+            var mean = perSecond[start..end].Sum() / window;
+            Array.Fill(result, mean, start, end - start);
+        }
+
+        return result;
     }
 
     private static string Slug(string text)

@@ -14,7 +14,7 @@ internal sealed class FleetClock : IDisposable
 {
     private readonly Thread _driver;
     private volatile bool _stop;
-    private double _speed = 1;
+    private double _speed;
 
     public FleetClock()
     {
@@ -30,7 +30,7 @@ internal sealed class FleetClock : IDisposable
     /// <summary>Gets the simulated time since <see cref="Start"/>.</summary>
     public TimeSpan Elapsed => Time.GetUtcNow() - Start;
 
-    /// <summary>Gets or sets simulated seconds per real second.</summary>
+    /// <summary>Gets or sets simulated seconds per real second (0, time standing still, until set).</summary>
     public double Speed
     {
         get => Volatile.Read(ref _speed);
