@@ -29,9 +29,16 @@ internal static class ChaosRunner
         var warnings = 0L;
         var notes = 0;
         string? name = null;
+        var progress = Environment.GetEnvironmentVariable("K8SSECRETS_CHAOS_PROGRESS");
         foreach (var seed in seeds)
         {
+            var took = Stopwatch.StartNew();
             var result = await RunSeedAsync(target, seed);
+            if (progress is { Length: > 0 })
+            {
+                await File.AppendAllTextAsync(progress, $"{result.Source} seed={seed} {(result.Passed ? "ok" : "FAILED")} real={took.Elapsed.TotalSeconds:0.00}s settle-timeouts={result.SettleTimeouts}\n");
+            }
+
             name = result.Source;
             warnings += result.Warnings;
             notes += result.Notes;
