@@ -33,10 +33,12 @@ internal static class ChaosRunner
         foreach (var seed in seeds)
         {
             var took = Stopwatch.StartNew();
+            var inotify = InotifyInstances();
             var result = await RunSeedAsync(target, seed);
             if (progress is { Length: > 0 })
             {
-                await File.AppendAllTextAsync(progress, $"{result.Source} seed={seed} {(result.Passed ? "ok" : "FAILED")} real={took.Elapsed.TotalSeconds:0.00}s settle-timeouts={result.SettleTimeouts}\n");
+                var faults = string.Join(",", result.Schedule.OfType<FaultStep>().Select(f => f.Name).Distinct().Order(StringComparer.Ordinal));
+                await File.AppendAllTextAsync(progress, $"{result.Source} seed={seed} {(result.Passed ? "ok" : "FAILED")} real={took.Elapsed.TotalSeconds:0.00}s settle-timeouts={result.SettleTimeouts} inotify+={InotifyInstances() - inotify} faults={faults}\n");
             }
 
             name = result.Source;
@@ -59,6 +61,19 @@ internal static class ChaosRunner
         if (failures.Count > 0)
         {
             throw new Xunit.Sdk.XunitException(summary + "\n\n" + string.Join("\n\n", failures.Select(f => f.Report())));
+        }
+    }
+
+    /// <summary>Counts this process's inotify instances (Linux), to see a watcher that outlives its source.</summary>
+    internal static int InotifyInstances()
+    {
+        try
+        {
+            return new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Count(f => f.LinkTarget?.Contains("inotify", StringComparison.Ordinal) == true);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 
