@@ -30,6 +30,7 @@ internal static class ChaosRunner
         var notes = 0;
         string? name = null;
         var progress = Environment.GetEnvironmentVariable("K8SSECRETS_CHAOS_PROGRESS");
+        var inotifyAtStart = InotifyInstances();
         foreach (var seed in seeds)
         {
             var took = Stopwatch.StartNew();
@@ -55,7 +56,7 @@ internal static class ChaosRunner
             }
         }
 
-        var summary = $"chaos source={name} seeds={seeds.Count} failed={failures.Count} took={watch.Elapsed.TotalSeconds:0.0} s slowest-convergence={slowest.TotalSeconds:0.###} s (fake) warnings-logged={warnings} late-rearms={notes}";
+        var summary = $"chaos source={name} seeds={seeds.Count} failed={failures.Count} took={watch.Elapsed.TotalSeconds:0.0} s slowest-convergence={slowest.TotalSeconds:0.###} s (fake) warnings-logged={warnings} late-rearms={notes} inotify={inotifyAtStart}->{InotifyInstances()}";
         output?.WriteLine(summary);
         Console.WriteLine(summary);
         if (failures.Count > 0)
