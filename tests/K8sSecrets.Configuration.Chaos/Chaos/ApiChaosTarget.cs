@@ -65,7 +65,16 @@ internal sealed class ApiChaosTarget : IChaosTarget
         _clientToken = NewToken();
         _api.AcceptedToken = _clientToken;
         _client = new k8s.Kubernetes(
-            new KubernetesClientConfiguration { Host = _api.Uri.ToString(), TokenProvider = new Tokens(this) },
+            new KubernetesClientConfiguration
+            {
+                Host = _api.Uri.ToString(),
+                TokenProvider = new Tokens(this),
+
+                // A list to the fake now and then gets no answer after watch faults (the server has the request;
+                // the cause is not isolated). The client's own timeout bounds it, as in production (100 s there);
+                // 5 s of real time keeps it under the settle limit.
+                HttpClientTimeout = TimeSpan.FromSeconds(5),
+            },
             world.NewHandler(chained: true));
     }
 

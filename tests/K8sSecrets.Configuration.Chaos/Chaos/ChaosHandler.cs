@@ -15,7 +15,9 @@ internal sealed class ChaosHandler(ChaosClock clock) : DelegatingHandler
     private readonly ConcurrentQueue<ConnectionFault> _faults = new();
     private long _started;
     private long _finished;
+    private readonly ConcurrentDictionary<long, string> _open = new();
     private int _busy;
+    private long _ids;
 
     /// <summary>Gets how many requests were sent so far.</summary>
     public long Started => Interlocked.Read(ref _started);
@@ -25,6 +27,9 @@ internal sealed class ChaosHandler(ChaosClock clock) : DelegatingHandler
 
     /// <summary>Gets the requests in flight that are not parked on the fake clock: work the runner must wait for.</summary>
     public int Busy => Volatile.Read(ref _busy);
+
+    /// <summary>Gets the requests whose send has not ended (for messages).</summary>
+    public IEnumerable<string> Open => _open.Values;
 
     /// <summary>Plays <paramref name="fault"/> on the next request (faults queue up, one request each).</summary>
     public void Enqueue(ConnectionFault fault) => _faults.Enqueue(fault);
@@ -47,6 +52,8 @@ internal sealed class ChaosHandler(ChaosClock clock) : DelegatingHandler
             Interlocked.Increment(ref _busy);
         }
 
+        var id = Interlocked.Increment(ref _ids);
+        _open[id] = $"{request.Method} {request.RequestUri?.PathAndQuery}";
         try
         {
             if (_faults.TryDequeue(out var fault))
@@ -70,6 +77,7 @@ internal sealed class ChaosHandler(ChaosClock clock) : DelegatingHandler
         }
         finally
         {
+            _open.TryRemove(id, out _);
             if (!streaming)
             {
                 Interlocked.Decrement(ref _busy);

@@ -29,9 +29,19 @@ internal static class ChaosRunner
         var warnings = 0L;
         var notes = 0;
         string? name = null;
+        var progress = Environment.GetEnvironmentVariable("K8SSECRETS_CHAOS_PROGRESS");
+        var inotifyAtStart = InotifyInstances();
         foreach (var seed in seeds)
         {
+            var took = Stopwatch.StartNew();
+            var inotify = InotifyInstances();
             var result = await RunSeedAsync(target, seed);
+            if (progress is { Length: > 0 })
+            {
+                var faults = string.Join(",", result.Schedule.OfType<FaultStep>().Select(f => f.Name).Distinct().Order(StringComparer.Ordinal));
+                await File.AppendAllTextAsync(progress, $"{result.Source} seed={seed} {(result.Passed ? "ok" : "FAILED")} real={took.Elapsed.TotalSeconds:0.00}s settle-timeouts={result.SettleTimeouts} inotify+={InotifyInstances() - inotify} faults={faults}\n");
+            }
+
             name = result.Source;
             warnings += result.Warnings;
             notes += result.Notes;
@@ -46,12 +56,25 @@ internal static class ChaosRunner
             }
         }
 
-        var summary = $"chaos source={name} seeds={seeds.Count} failed={failures.Count} took={watch.Elapsed.TotalSeconds:0.0} s slowest-convergence={slowest.TotalSeconds:0.###} s (fake) warnings-logged={warnings} late-rearms={notes}";
+        var summary = $"chaos source={name} seeds={seeds.Count} failed={failures.Count} took={watch.Elapsed.TotalSeconds:0.0} s slowest-convergence={slowest.TotalSeconds:0.###} s (fake) warnings-logged={warnings} late-rearms={notes} inotify={inotifyAtStart}->{InotifyInstances()}";
         output?.WriteLine(summary);
         Console.WriteLine(summary);
         if (failures.Count > 0)
         {
             throw new Xunit.Sdk.XunitException(summary + "\n\n" + string.Join("\n\n", failures.Select(f => f.Report())));
+        }
+    }
+
+    /// <summary>Counts this process's inotify instances (Linux), to see a watcher that outlives its source.</summary>
+    internal static int InotifyInstances()
+    {
+        try
+        {
+            return new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Count(f => f.LinkTarget?.Contains("inotify", StringComparison.Ordinal) == true);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 

@@ -129,7 +129,7 @@ internal sealed class ChaosWorld : IDisposable
                 SettleTimeouts++;
                 var first = Fingerprint();
                 await Task.Delay(100);
-                Violation($"the system did not settle within {SettleLimit.TotalSeconds:0} s of real time with fake time stopped (busy requests {_handlers.Sum(h => h.Busy)}; over 100 ms: {first} -> {Fingerprint()} as (timer changes, requests sent, requests ended, log lines, reloads, store requests)): something works without end at one instant");
+                Violation($"the system did not settle within {SettleLimit.TotalSeconds:0} s of real time with fake time stopped (busy requests {_handlers.Sum(h => h.Busy)}; over 100 ms: {first} -> {Fingerprint()} as (timer changes, requests sent, requests ended, log lines, reloads, store requests); open: {string.Join("; ", _handlers.SelectMany(h => h.Open))}): something works without end at one instant");
                 return;
             }
         }
