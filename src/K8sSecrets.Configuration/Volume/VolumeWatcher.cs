@@ -15,6 +15,14 @@ internal sealed partial class VolumeWatcher : IDisposable
 {
     private const int MaxDiscardedReads = 5;
 
+    /// <summary>
+    /// Replacements of the folder after which it is polled instead of watched. On Linux, .NET's
+    /// <see cref="FileSystemWatcher"/> keeps a thread and an inotify instance (a per-user limit of 128 by
+    /// default) for the life of the process when its folder is deleted before it is disposed
+    /// (dotnet/runtime#35439): a folder replaced at every rotation would leak one of each per rotation.
+    /// </summary>
+    internal const int MaxRootReplacements = 8;
+
     private readonly Lock _lock = new();
     private readonly string _root;
     private readonly VolumeSecretOptions _options;
@@ -27,6 +35,7 @@ internal sealed partial class VolumeWatcher : IDisposable
     private long _changes;
     private long _lastChangeAt;
     private int _discardedReads;
+    private int _replacements;
     private bool _fallbackLogged;
     private bool _disposed;
 
@@ -75,7 +84,7 @@ internal sealed partial class VolumeWatcher : IDisposable
                 DropReplaced(current);
             }
 
-            if (current is null)
+            if (current is null || _replacements >= MaxRootReplacements)
             {
                 return;
             }
@@ -187,6 +196,10 @@ internal sealed partial class VolumeWatcher : IDisposable
         }
 
         Drop();
+        if (++_replacements == MaxRootReplacements)
+        {
+            Log.StoppedWatching(_logger, _root, MaxRootReplacements, _options.PollInterval);
+        }
     }
 
     private void OnChanged(object sender, FileSystemEventArgs e)
@@ -240,5 +253,8 @@ internal sealed partial class VolumeWatcher : IDisposable
 
         [LoggerMessage(104, LogLevel.Warning, "The secrets folder '{Root}' changed during {Reads} reads in a row; publishing the last read although a file may have been mid-write.", EventName = "NeverQuiet")]
         public static partial void NeverQuiet(ILogger logger, string root, int reads);
+
+        [LoggerMessage(105, LogLevel.Warning, "The secrets folder '{Root}' was replaced or removed {Count} times; polling it every {Interval} from now on instead of watching it, since on Linux each watcher of a removed folder keeps a thread and an inotify instance (dotnet/runtime#35439). Replace the files in the folder, not the folder itself.", EventName = "StoppedWatching")]
+        public static partial void StoppedWatching(ILogger logger, string root, int count, TimeSpan interval);
     }
 }

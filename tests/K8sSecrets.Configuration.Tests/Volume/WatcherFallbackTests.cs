@@ -63,6 +63,50 @@ public sealed class WatcherFallbackTests
         await Eventually.HoldsAsync(() => harness.Root["password"] == "2", "the new watcher sees the rotation");
     }
 
+    [Fact]
+    public async Task A_folder_replaced_again_and_again_is_polled_after_eight_replacements_and_still_read()
+    {
+        // On Linux a FileSystemWatcher whose folder was deleted before its disposal keeps a thread and an
+        // inotify instance for good (dotnet/runtime#35439), so each replacement used to cost one of each.
+        using var parent = new TempFolder();
+        var root = Path.Combine(parent.Root, "secrets");
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "password"), "v0");
+        var time = new FakeTimeProvider();
+        var created = 0;
+        using var harness = new VolumeHarness(
+            root,
+            v => v.WatcherFactory = path =>
+            {
+                Interlocked.Increment(ref created);
+                return new FileSystemWatcher(path);
+            },
+            s => s.TimeProvider = time);
+
+        for (var i = 1; i <= 12; i++)
+        {
+            var staged = Path.Combine(parent.Root, $"staged{i}");
+            Directory.CreateDirectory(staged);
+            File.WriteAllText(Path.Combine(staged, "password"), $"v{i}");
+            Directory.Move(root, Path.Combine(parent.Root, $"old{i}"));
+            Directory.Move(staged, root);
+            Directory.Delete(Path.Combine(parent.Root, $"old{i}"), recursive: true);
+            var expected = $"v{i}";
+            await Eventually.HoldsAsync(
+                () =>
+                {
+                    time.Advance(TimeSpan.FromSeconds(1));
+                    return harness.Root["password"] == expected;
+                },
+                $"replacement {i} is read");
+        }
+
+        Assert.Equal(8, Volatile.Read(ref created)); // the first watcher and one per replacement up to the eighth
+        var warning = Assert.Single(harness.Logs.Records, r => r.Id.Name == "StoppedWatching");
+        Assert.Contains(root, warning.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(2), ((VolumeSecretSource)harness.Provider.Source).PollInterval);
+    }
+
     private sealed class FailingWatcher(string path) : FileSystemWatcher(path)
     {
         public void Fail() => OnError(new ErrorEventArgs(new InternalBufferOverflowException("simulated overflow")));
