@@ -109,12 +109,11 @@ internal sealed class ApiChaosTarget : IChaosTarget
     public FaultStep NextFault(Random random)
     {
         var name = s_faults[random.Next(s_faults.Length)];
-        return name switch
+        return CommonFaults.Next(name, random, maxResets: 5) ?? name switch
         {
             "list-5xx" or "watch-5xx" => new FaultStep(name, random.Next(2) == 0 ? 500 : 503),
             "list-429" or "watch-429" => new FaultStep(name, random.Next(-1, 121)), // -1: no Retry-After
-            "410-storm" or "reset" => new FaultStep(name, random.Next(1, 6)),
-            "hang" or "slow" => new FaultStep(name, random.Next(1, 61)),
+            "410-storm" => new FaultStep(name, random.Next(1, 6)),
             _ => new FaultStep(name),
         };
     }
@@ -170,20 +169,8 @@ internal sealed class ApiChaosTarget : IChaosTarget
                 _api.SilenceNextWatches(1);
                 _api.DropWatches();
                 break;
-            case "reset":
-                for (var i = 0; i < fault.Arg; i++)
-                {
-                    _world.EnqueueConnectionFault(ConnectionFault.Reset);
-                }
-
-                _api.DropWatches();
-                break;
-            case "hang":
-                _world.EnqueueConnectionFault(ConnectionFault.Hang(TimeSpan.FromSeconds(fault.Arg)));
-                _api.DropWatches();
-                break;
-            case "slow":
-                _world.EnqueueConnectionFault(ConnectionFault.Slow(TimeSpan.FromSeconds(fault.Arg)));
+            case "reset" or "hang" or "slow":
+                CommonFaults.TryApply(_world, fault);
                 _api.DropWatches();
                 break;
             case "token-expiry":

@@ -19,7 +19,7 @@ internal sealed class AwsChaosTarget : IChaosTarget
 {
     private static readonly string[] s_faults =
     [
-        "throttled", "5xx", "garbage", "truncated", "expired-token", "secret-error", "clock-step", "reset", "hang", "slow",
+        "throttled", "5xx", "garbage", "truncated", "expired-token", "secret-error", "clock-step", .. CommonFaults.Connection,
     ];
 
     private ChaosWorld _world = null!;
@@ -77,13 +77,11 @@ internal sealed class AwsChaosTarget : IChaosTarget
     public FaultStep NextFault(Random random)
     {
         var name = s_faults[random.Next(s_faults.Length)];
-        return name switch
+        return CommonFaults.Next(name, random) ?? name switch
         {
             "throttled" => new FaultStep(name, random.Next(-1, 121)), // -1: no Retry-After
             "5xx" => new FaultStep(name, random.Next(2) == 0 ? 500 : 503),
-            "garbage" or "truncated" or "expired-token" or "secret-error" or "reset" => new FaultStep(name, random.Next(1, 4)),
-            "clock-step" => new FaultStep(name, random.Next(-30, 31)),
-            "hang" or "slow" => new FaultStep(name, random.Next(1, 61)),
+            "garbage" or "truncated" or "expired-token" or "secret-error" => new FaultStep(name, random.Next(1, 4)),
             _ => new FaultStep(name),
         };
     }
@@ -110,21 +108,8 @@ internal sealed class AwsChaosTarget : IChaosTarget
             case "secret-error":
                 _fake.SecretErrors["chaos/g" + (fault.Arg % Groups)] = fault.Arg == 3 ? "InternalServiceError" : "ThrottlingException";
                 break;
-            case "clock-step":
-                _world.Clock.WallClockStep += TimeSpan.FromMinutes(fault.Arg);
-                break;
-            case "reset":
-                for (var i = 0; i < fault.Arg; i++)
-                {
-                    _world.EnqueueConnectionFault(ConnectionFault.Reset);
-                }
-
-                break;
-            case "hang":
-                _world.EnqueueConnectionFault(ConnectionFault.Hang(TimeSpan.FromSeconds(fault.Arg)));
-                break;
-            case "slow":
-                _world.EnqueueConnectionFault(ConnectionFault.Slow(TimeSpan.FromSeconds(fault.Arg)));
+            default:
+                CommonFaults.TryApply(_world, fault);
                 break;
         }
 

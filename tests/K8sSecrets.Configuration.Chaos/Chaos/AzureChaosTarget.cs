@@ -20,7 +20,7 @@ internal sealed class AzureChaosTarget : IChaosTarget
     private static readonly string[] s_faults =
     [
         "list-429", "get-429", "list-5xx", "get-5xx", "list-garbage", "get-garbage", "list-truncated", "get-truncated",
-        "credential-failure", "reset", "hang", "slow",
+        "credential-failure", .. CommonFaults.Connection,
     ];
 
     private ChaosWorld _world = null!;
@@ -90,12 +90,11 @@ internal sealed class AzureChaosTarget : IChaosTarget
     public FaultStep NextFault(Random random)
     {
         var name = s_faults[random.Next(s_faults.Length)];
-        return name switch
+        return CommonFaults.Next(name, random) ?? name switch
         {
             "list-429" or "get-429" => new FaultStep(name, random.Next(-1, 121)), // -1: no Retry-After
             "list-5xx" or "get-5xx" => new FaultStep(name, random.Next(2) == 0 ? 500 : 503),
-            "credential-failure" or "reset" => new FaultStep(name, random.Next(1, 4)),
-            "hang" or "slow" => new FaultStep(name, random.Next(1, 61)),
+            "credential-failure" => new FaultStep(name, random.Next(1, 4)),
             _ => new FaultStep(name, random.Next(Groups)),
         };
     }
@@ -137,13 +136,11 @@ internal sealed class AzureChaosTarget : IChaosTarget
                 Interlocked.Add(ref _credentialFailures, fault.Arg);
                 break;
             case "reset":
+                // One reset whatever the drawn count (unlike the other targets): kept so recorded seeds replay as they ran.
                 _world.EnqueueConnectionFault(ConnectionFault.Reset);
                 break;
-            case "hang":
-                _world.EnqueueConnectionFault(ConnectionFault.Hang(TimeSpan.FromSeconds(fault.Arg)));
-                break;
-            case "slow":
-                _world.EnqueueConnectionFault(ConnectionFault.Slow(TimeSpan.FromSeconds(fault.Arg)));
+            default:
+                CommonFaults.TryApply(_world, fault);
                 break;
         }
 

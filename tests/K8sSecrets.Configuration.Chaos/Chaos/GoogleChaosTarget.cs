@@ -17,7 +17,7 @@ internal sealed class GoogleChaosTarget : IChaosTarget
 {
     private static readonly string[] s_faults =
     [
-        "exhausted", "5xx", "garbage", "truncated", "corrupt-crc", "tokens-revoked", "reset", "hang", "slow",
+        "exhausted", "5xx", "garbage", "truncated", "corrupt-crc", "tokens-revoked", .. CommonFaults.Connection,
     ];
 
     private static readonly string[] s_kinds = ["access", "version", "secret", "*"];
@@ -83,14 +83,12 @@ internal sealed class GoogleChaosTarget : IChaosTarget
     {
         var name = s_faults[random.Next(s_faults.Length)];
         var kind = random.Next(s_kinds.Length);
-        return name switch
+        return CommonFaults.Next(name, random) ?? name switch
         {
             "exhausted" => new FaultStep(name, (kind * 1000) + random.Next(0, 121)), // kind, then seconds; 0: no Retry-After
             "5xx" => new FaultStep(name, (kind * 1000) + (random.Next(2) == 0 ? 500 : 503)),
             "garbage" or "truncated" => new FaultStep(name, kind),
             "corrupt-crc" => new FaultStep(name, random.Next(Groups)),
-            "reset" => new FaultStep(name, random.Next(1, 4)),
-            "hang" or "slow" => new FaultStep(name, random.Next(1, 61)),
             _ => new FaultStep(name),
         };
     }
@@ -119,18 +117,8 @@ internal sealed class GoogleChaosTarget : IChaosTarget
             case "tokens-revoked":
                 _metadata.RevokeAll();
                 break;
-            case "reset":
-                for (var i = 0; i < fault.Arg; i++)
-                {
-                    _world.EnqueueConnectionFault(ConnectionFault.Reset);
-                }
-
-                break;
-            case "hang":
-                _world.EnqueueConnectionFault(ConnectionFault.Hang(TimeSpan.FromSeconds(fault.Arg)));
-                break;
-            case "slow":
-                _world.EnqueueConnectionFault(ConnectionFault.Slow(TimeSpan.FromSeconds(fault.Arg)));
+            default:
+                CommonFaults.TryApply(_world, fault);
                 break;
         }
 

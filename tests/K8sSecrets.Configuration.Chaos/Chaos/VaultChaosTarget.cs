@@ -19,7 +19,7 @@ internal sealed class VaultChaosTarget : IChaosTarget
     private static readonly string[] s_faults =
     [
         "seal", "unseal", "read-5xx", "read-429", "read-garbage", "read-truncated", "login-5xx",
-        "login-refused", "token-revoked", "short-ttl", "jwt-rotation", "reset", "hang", "slow",
+        "login-refused", "token-revoked", "short-ttl", "jwt-rotation", .. CommonFaults.Connection,
     ];
 
     private readonly ConcurrentQueue<string> _credentials = new();
@@ -85,13 +85,11 @@ internal sealed class VaultChaosTarget : IChaosTarget
     public FaultStep NextFault(Random random)
     {
         var name = s_faults[random.Next(s_faults.Length)];
-        return name switch
+        return CommonFaults.Next(name, random, maxResets: 5) ?? name switch
         {
             "read-5xx" or "login-5xx" => new FaultStep(name, random.Next(2) == 0 ? 500 : 503),
             "read-429" => new FaultStep(name, random.Next(-1, 121)), // -1: no Retry-After
             "read-garbage" or "read-truncated" or "login-refused" => new FaultStep(name, random.Next(1, 4)),
-            "reset" => new FaultStep(name, random.Next(1, 6)),
-            "hang" or "slow" => new FaultStep(name, random.Next(1, 61)),
             "short-ttl" => new FaultStep(name, random.Next(5, 121)),
             _ => new FaultStep(name),
         };
@@ -141,18 +139,8 @@ internal sealed class VaultChaosTarget : IChaosTarget
             case "jwt-rotation":
                 RotateJwt();
                 break;
-            case "reset":
-                for (var i = 0; i < fault.Arg; i++)
-                {
-                    _world.EnqueueConnectionFault(ConnectionFault.Reset);
-                }
-
-                break;
-            case "hang":
-                _world.EnqueueConnectionFault(ConnectionFault.Hang(TimeSpan.FromSeconds(fault.Arg)));
-                break;
-            case "slow":
-                _world.EnqueueConnectionFault(ConnectionFault.Slow(TimeSpan.FromSeconds(fault.Arg)));
+            default:
+                CommonFaults.TryApply(_world, fault);
                 break;
         }
 
