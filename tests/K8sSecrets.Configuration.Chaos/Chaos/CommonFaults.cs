@@ -11,6 +11,15 @@ internal static class CommonFaults
     public static readonly string[] Connection = ["reset", "hang", "slow"];
 
     /// <summary>
+    /// Gets the convergence bound of a target that polls its store every 30 s over HTTP. After the faults
+    /// stop: a request parked by a hang ends within 60 s (the longest <see cref="Next"/> draws); the next
+    /// read comes within the failure backoff (MaxRetryDelay 30 s) or a Retry-After (capped at
+    /// MaxRetryAfter, 60 s), and at the latest at the next poll (30 s, jittered or shortened by up to
+    /// 10 %). 60 + 60 + 30 = 150 s; the bound is 5 minutes.
+    /// </summary>
+    public static TimeSpan PolledConvergenceBound { get; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// Draws the argument of a common fault: resets 1 to <paramref name="maxResets"/>, a hang or slow
     /// answer 1 to 60 s, a clock step -30 to 30 minutes; <see langword="null"/> for any other fault.
     /// It draws once from <paramref name="random"/>, or not at all, so recorded seeds keep their schedules.

@@ -23,7 +23,8 @@ internal interface IChaosTarget : IAsyncDisposable
 
     /// <summary>
     /// Gets the longest fake time from the end of the faults until the published state must equal the
-    /// store's (invariant c); each target states how it adds up.
+    /// store's (invariant c); each target states how it adds up (the targets polling over HTTP share
+    /// <see cref="CommonFaults.PolledConvergenceBound"/>).
     /// </summary>
     TimeSpan ConvergenceBound { get; }
 

@@ -39,12 +39,8 @@ internal sealed class VaultChaosTarget : IChaosTarget
 
     public bool WritesManyGroups => false;
 
-    /// <summary>
-    /// After the faults stop: a request parked by a hang ends within 60 s; the next read comes within
-    /// the failure backoff (MaxRetryDelay 30 s) or a Retry-After (capped at MaxRetryAfter, 60 s), and
-    /// at the latest at the next poll (30 s, jittered). 60 + 60 + 30 = 150 s; the bound is 5 minutes.
-    /// </summary>
-    public TimeSpan ConvergenceBound => TimeSpan.FromMinutes(5);
+    /// <inheritdoc cref="CommonFaults.PolledConvergenceBound"/>
+    public TimeSpan ConvergenceBound => CommonFaults.PolledConvergenceBound;
 
     public long Activity => _vault?.Requests.Count ?? 0;
 
