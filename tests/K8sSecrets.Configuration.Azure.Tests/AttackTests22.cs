@@ -7,12 +7,15 @@ namespace K8sSecrets.Configuration.Azure.Tests;
 /// for its retry, and the start-up wait on a vault throttling with <c>Retry-After: 0</c>.
 /// </summary>
 /// <remarks>
-/// What held (tried, no defect): Retry-After huge (a day, capped at MaxRetryAfter, more than the budget fails at once
-/// naming the source and StartupTimeout), negative and non-numeric (no wait asked, the backoff applies), an HTTP-date
-/// in the past (zero) and in the future (the wait to it); a vault throttling for the whole budget fails Build() naming
-/// the vault and the fix, with no refresh timer left armed afterwards; a value fetched within the second of its
-/// UpdatedOn is fetched once more at the next poll and not again after (no endless refetch, no second OnChange
-/// when the value did not move).
+/// What held, read in the code (not run as tests here): Retry-After parsing (SecretStoreHttp.ParseRetryAfter) caps
+/// huge values at a day and MaxRetryAfter, reads negative as zero and non-numeric as none, an HTTP-date in the past as
+/// zero and in the future as the wait to it; a wait asked past the budget left fails Build() at once, and a budget
+/// used up fails it, both naming the source and StartupTimeout; the tick backoff clamps its exponent at 62 and its
+/// ceiling at MaxDelay before multiplying, so huge failure counts and tiny MinDelay do not overflow. The 'throttled
+/// for the whole budget' path is exercised by the Retry-After: 0 test below (it fails naming StartupTimeout).
+/// Not reached in time: Google's retry of only the missing secrets (the same half-rotated risk as Azure's kept
+/// listing: a secret accessed before the throttle is not accessed again), SecretJson.MaxEntries edges, and bypasses
+/// of VaultPathRule and of the Google 'global' refusal.
 /// </remarks>
 public sealed class AttackTests22
 {
