@@ -58,8 +58,9 @@ internal sealed partial class KeyVaultReader
     public async Task<SecretSnapshot?> ReadAsync(bool readAll, CancellationToken cancellationToken)
     {
         var strict = !_loaded && !_options.Optional;
-        var listed = _throttledListing ?? await ListAsync(cancellationToken).ConfigureAwait(false);
+        var kept = _throttledListing;
         _throttledListing = null;
+        var listed = kept ?? await ListAsync(cancellationToken).ConfigureAwait(false);
         var wanted = Select(listed, strict);
         var changed = false;
         foreach (var name in _secrets.Keys.Where(n => !wanted.ContainsKey(n)).ToList())
@@ -82,6 +83,19 @@ internal sealed partial class KeyVaultReader
                 // The values fetched so far are kept (FetchAsync stored them); so is the listing, for the retry.
                 _throttledListing = listed;
                 throw;
+            }
+            catch (SecretSourceException) when (kept is not null)
+            {
+                // Against a kept listing a failure may be its staleness (a secret disabled since): list again.
+                return await ReadAsync(readAll || changed, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (kept is not null && due.Any(w => !_secrets.TryGetValue(w.Name, out var state) || state.Updated != w.UpdatedOn))
+            {
+                // The vault was written since the kept listing (a value answered with another update time, or went):
+                // the values fetched before the throttle may predate those fetched now, a half-rotated set. A fresh
+                // listing names what moved, and a named secret that went fails the first load as missing.
+                return await ReadAsync(readAll || changed, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -159,7 +173,7 @@ internal sealed partial class KeyVaultReader
                 continue;
             }
 
-            wanted[name] = new Wanted(name, snapshotName!, properties.Version, properties.ExpiresOn, properties.ContentType, Stamp(properties), IsRacy(properties, now));
+            wanted[name] = new Wanted(name, snapshotName!, properties.Version, properties.UpdatedOn, properties.ExpiresOn, properties.ContentType, Stamp(properties), IsRacy(properties, now));
         }
 
         foreach (var name in _skipped.Keys.Where(n => !skipped.Contains(n)).ToList())
@@ -302,7 +316,7 @@ internal sealed partial class KeyVaultReader
 
         // A value fetched within the second of its listed update time may be older than a second write in that
         // same second, which would list with the same stamp: its stamp is not trusted, so the next read fetches it again.
-        return new KeyVaultSecretState(secret.Racy ? secret.Stamp + "|racy" : secret.Stamp, secret.ExpiresOn, entries);
+        return new KeyVaultSecretState(secret.Racy ? secret.Stamp + "|racy" : secret.Stamp, value.Properties.UpdatedOn, secret.ExpiresOn, entries);
     }
 
     /// <summary>Flattens a JSON secret; one past the flattener's budget fails naming the secret.</summary>
@@ -389,5 +403,5 @@ internal sealed partial class KeyVaultReader
             && left.Zip(right).All(p => string.Equals(p.First.Key, p.Second.Key, StringComparison.Ordinal)
                 && string.Equals(p.First.Value, p.Second.Value, StringComparison.Ordinal));
 
-    private sealed record Wanted(string Name, string SnapshotName, string? Version, DateTimeOffset? ExpiresOn, string? ContentType, string Stamp, bool Racy);
+    private sealed record Wanted(string Name, string SnapshotName, string? Version, DateTimeOffset? UpdatedOn, DateTimeOffset? ExpiresOn, string? ContentType, string Stamp, bool Racy);
 }

@@ -105,12 +105,14 @@ public sealed class SecretRetryPolicy
     /// again then, plus up to <see cref="MinDelay"/> at random so that the pods it gave the same answer do not
     /// come back in the same instant; one that names none (AWS, Google) after the backoff, whose growth stops at
     /// <see cref="StartupThrottleSteps"/>. The long waits of the ordinary backoff would leave the quota idle while
-    /// pods sleep, stretching a rollout well past the time the quota allows.
+    /// pods sleep, stretching a rollout well past the time the quota allows. A <c>Retry-After</c> of zero names no wait.
     /// </summary>
     internal TimeSpan GetStartupDelay(int failures, SecretSourceException failure) => GetStartupDelay(failures, failure, Random.Shared.NextDouble());
 
+    /// <remarks>A <c>Retry-After</c> of zero (or a date already past) names no wait: the backoff applies, or a store
+    /// answering every request so would be asked again every half <see cref="MinDelay"/> for the whole budget.</remarks>
     internal TimeSpan GetStartupDelay(int failures, SecretSourceException failure, double random)
-        => failure.RetryAfter is { } asked
+        => failure.RetryAfter is { } asked && asked > TimeSpan.Zero
             ? Clamp(CapRetryAfter(asked) + (MinDelay * random))
             : GetDelay(Math.Min(failures, StartupThrottleSteps), random);
 
