@@ -17,6 +17,7 @@ internal sealed class VolumeChaosTarget(bool kubelet) : IChaosTarget
     private static readonly string[] s_faults = ["data-blip", "folder-blip", "paused-write", "watcher-error", "inotify-off", "inotify-on", "clock-step"];
 
     private readonly List<ChaosWatcher> _watchers = [];
+    private readonly List<string> _graveyard = [];
     private ChaosWorld _world = null!;
     private KubeletVolume _volume = null!;
     private volatile bool _inotifyOff;
@@ -167,6 +168,11 @@ internal sealed class VolumeChaosTarget(bool kubelet) : IChaosTarget
             }
         }
 
+        foreach (var away in _graveyard)
+        {
+            Directory.Delete(away, recursive: true);
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -188,7 +194,12 @@ internal sealed class VolumeChaosTarget(bool kubelet) : IChaosTarget
     /// <summary>The whole folder disappears for a while (a remount) and comes back as a new folder with the same content.</summary>
     private async Task FolderBlipAsync(TimeSpan gone)
     {
-        var away = Root + ".away";
+        // The old folder is kept until the end of the seed, as an unmount would leave it to the kubelet: a
+        // FileSystemWatcher whose folder is deleted before its disposal keeps its inotify instance for good
+        // (dotnet/runtime#35439), and a long run of seeds would take the whole per-user limit of 128 from
+        // every process of the machine. The library polls after 8 replacements (VolumeWatcher.MaxRootReplacements).
+        var away = $"{Root}.away{_graveyard.Count}";
+        _graveyard.Add(away);
         Directory.Move(Root, away);
         await _world.SettleAsync();
         await _world.AdvanceAsync(gone);
@@ -209,8 +220,6 @@ internal sealed class VolumeChaosTarget(bool kubelet) : IChaosTarget
                 File.Move(entry, Path.Join(Root, name));
             }
         }
-
-        Directory.Delete(away, recursive: true);
     }
 
     private void FailWatchers()
