@@ -34,6 +34,8 @@ public sealed class FakeKeyVault : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<Version>> _secrets = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<KeyVaultFault>> _faults = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<int> s_ports = [];
+
     private LoopbackServer _server = null!;
     private int _inFlight;
 
@@ -66,11 +68,27 @@ public sealed class FakeKeyVault : IAsyncDisposable
 
     public int GetCount => Requests.Count(r => r.IsGet && r.HadAuthorization);
 
+    /// <summary>
+    /// Starts a vault on a port no vault of this process had before: the real client caches each authority's
+    /// bearer challenge process-wide, so a vault on a reused port would never see the unauthenticated first
+    /// request (the fleet tests start dozens of vaults, and the operating system may hand a port out again).
+    /// </summary>
     public static async Task<FakeKeyVault> StartAsync(TimeProvider clock)
     {
-        var vault = new FakeKeyVault(clock);
-        vault._server = await LoopbackServer.StartAsync(vault.HandleAsync, LoopbackServer.Https(TestCertificate.Certificate));
-        return vault;
+        for (var attempt = 0; ; attempt++)
+        {
+            var vault = new FakeKeyVault(clock);
+            vault._server = await LoopbackServer.StartAsync(vault.HandleAsync, LoopbackServer.Https(TestCertificate.Certificate));
+            lock (s_ports)
+            {
+                if (s_ports.Add(vault.Address.Port) || attempt == 20)
+                {
+                    return vault;
+                }
+            }
+
+            await vault.DisposeAsync();
+        }
     }
 
     public int Gets(string name) => Requests.Count(r => r.IsGet && r.HadAuthorization
